@@ -1,0 +1,85 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "mixpanel-lake",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "mixpanel-lake", targets: ["mixpanel-lake"]),
+    .library(name: "MixpanelLake", targets: ["MixpanelLake"]),
+    .library(name: "MixpanelFake", targets: ["MixpanelFake"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CZstd", pkgConfig: "libzstd",
+      providers: [.apt(["libzstd-dev"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "CalendarDay"),
+    .target(name: "NDJSON"),
+    .target(
+      name: "Lake",
+      dependencies: [
+        "CZstd", "CZlib", "NDJSON", "CalendarDay",
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .target(
+      name: "MixpanelAPI",
+      dependencies: [
+        "CalendarDay",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .target(
+      name: "MixpanelLake",
+      dependencies: [
+        "MixpanelAPI", "NDJSON", "Lake", "CalendarDay",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .target(
+      name: "MixpanelFake",
+      dependencies: [
+        "CZlib",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .executableTarget(
+      name: "mixpanel-lake",
+      dependencies: [
+        "MixpanelLake", "MixpanelFake",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .testTarget(name: "NDJSONTests", dependencies: ["NDJSON", "CalendarDay"]),
+    .testTarget(name: "LakeTests", dependencies: ["Lake", "NDJSON", "CalendarDay"]),
+    .testTarget(name: "MixpanelAPITests", dependencies: ["MixpanelAPI", "CalendarDay"]),
+    .testTarget(name: "MixpanelFakeTests", dependencies: ["MixpanelFake"]),
+    .testTarget(
+      name: "MixpanelLakeTests",
+      dependencies: ["MixpanelLake", "MixpanelFake", "Lake", "NDJSON", "MixpanelAPI", "CalendarDay"]),
+  ]
+)
+
+for target in package.targets where target.type != .system {
+  target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

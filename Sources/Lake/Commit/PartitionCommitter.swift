@@ -1,0 +1,31 @@
+/// The commit protocol for one partition folder (design.md §3):
+///
+/// 1. part files were written under hidden temporary names and fsynced (``PartFile``);
+/// 2. rename them to their final names;
+/// 3. write `_manifest.json` (temporary name, fsync, rename) listing exactly those files;
+/// 4. delete files the new manifest does not list (an earlier run's, or a crashed run's temps);
+/// 5. fsync the folder.
+///
+/// A crash before 3 leaves the old manifest in force (new files are unlisted extras that the next
+/// commit removes); after 3 the partition is the new one.
+public enum PartitionCommitter {
+  static func commit(
+    _ manifest: Manifest, directory: String, failureInjector: FailureInjector?
+  ) throws(LakeError) {
+    try FileSystem.makeDirectories(directory)
+    for file in manifest.files {
+      try FileSystem.rename("\(directory)/.\(file.path).tmp", to: "\(directory)/\(file.path)")
+    }
+    try ManifestStore.write(manifest, directory: directory, failureInjector: failureInjector)
+    let keep = Set(manifest.files.map(\.path) + [Manifest.fileName])
+    for name in try FileSystem.list(directory) where !keep.contains(name) && isOurs(name) {
+      try FileSystem.remove("\(directory)/\(name)")
+    }
+    try FileSystem.syncDirectory(directory)
+  }
+
+  /// Files the lake writer owns in a partition folder: part files and their temporaries.
+  static func isOurs(_ name: String) -> Bool {
+    name.hasPrefix("part-") || name.hasPrefix(".part-")
+  }
+}

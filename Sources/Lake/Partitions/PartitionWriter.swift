@@ -1,0 +1,89 @@
+/// Writes one partition's part files for one window: rolls to a new part past `maxPartBytes`,
+/// and can close its open part early (``suspend()``) to give its codec memory back.
+final class PartitionWriter {
+  let directory: String
+  let relativePath: String
+  private let namePrefix: String
+  private let settings: WriterSettings
+  private var current: PartFile?
+  private var finished: [ManifestFile] = []
+  private var nextSequence = 0
+  private var createdDirectory = false
+
+  init(lakeRoot: String, relativePath: String, windowID: String, settings: WriterSettings) {
+    self.relativePath = relativePath
+    self.directory = "\(lakeRoot)/\(relativePath)"
+    self.namePrefix = "part-\(windowID)-"
+    self.settings = settings
+  }
+
+  var isOpen: Bool { current != nil }
+  var rows: Int { finished.reduce(current?.rows ?? 0) { $0 + $1.rows } }
+
+  func append(_ line: UnsafeRawBufferPointer, time: Int64?) throws(LakeError) {
+    let part: PartFile
+    if let current { part = current } else { part = try open() }
+    try part.append(line, time: time)
+    if part.approximateStoredBytes >= settings.maxPartBytes { try suspend() }
+  }
+
+  /// Finishes the open part, if any; the next line starts a new one.
+  func suspend() throws(LakeError) {
+    guard let part = current else { return }
+    current = nil
+    finished.append(try part.finish())
+  }
+
+  private func open() throws(LakeError) -> PartFile {
+    if !createdDirectory {
+      try FileSystem.makeDirectories(directory)
+      createdDirectory = true
+    }
+    let sequence = String(nextSequence)
+    let name =
+      namePrefix + String(repeating: "0", count: max(0, 5 - sequence.count)) + sequence
+      + settings.compression.fileExtension
+    nextSequence += 1
+    let part = try PartFile(
+      directory: directory, finalName: name, compression: settings.compression,
+      level: settings.level, failureInjector: settings.failureInjector)
+    current = part
+    return part
+  }
+
+  /// Finishes every part and returns their entries (still under temporary names).
+  func finishAll() throws(LakeError) -> [ManifestFile] {
+    try suspend()
+    return finished
+  }
+
+  /// Deletes every temporary file this writer made.
+  func discard() {
+    current?.discard()
+    current = nil
+    for file in finished { try? FileSystem.remove("\(directory)/.\(file.path).tmp") }
+    finished = []
+  }
+}
+
+/// How part files are written.
+public struct WriterSettings: Sendable {
+  public var compression: Compression
+  public var level: Int
+  /// A part is closed and a new one started once this many compressed bytes are written.
+  public var maxPartBytes: Int
+  /// At most this many parts of one window are open at once; the least recently used is closed.
+  public var maxOpenParts: Int
+  public var failureInjector: FailureInjector?
+
+  public init(
+    compression: Compression = .zstd, level: Int? = nil, maxPartBytes: Int = 256 << 20,
+    maxOpenParts: Int = 3, failureInjector: FailureInjector? = nil
+  ) {
+    self.compression = compression
+    self.level = level ?? compression.defaultLevel
+    self.maxPartBytes = maxPartBytes
+    self.maxOpenParts = maxOpenParts
+    self.failureInjector = failureInjector
+  }
+}

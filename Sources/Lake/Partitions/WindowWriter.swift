@@ -1,0 +1,160 @@
+public import CalendarDay
+
+/// Everything one window writes: a partition writer per day it asked for, plus one for lines
+/// whose day falls outside it (`_out_of_window/`). Nothing it writes is visible until
+/// ``commit(committedAt:)``; ``discard()`` leaves the lake as it was.
+///
+/// ```
+///  line + day ──► day in window? ──yes──► export/day=D/.part-W-00000.jsonl.zst.tmp
+///                      │no
+///                      └──────────────► export/_out_of_window/window=F_T/.part-….tmp
+/// ```
+public final class WindowWriter {
+  public let window: ManifestWindow
+  public let days: ClosedRange<Day>
+  private let lakeRoot: String
+  private let stream: String
+  private let runID: String
+  private let settings: WriterSettings
+  private var partitions: [PartitionWriter?]
+  private var lastUse: [Int]
+  private var outOfWindow: PartitionWriter?
+  private var openIndices: [Int] = []
+  private var lastIndex = -1
+  private var clock = 0
+
+  public init(
+    lakeRoot: String, stream: String, window: ManifestWindow, days: ClosedRange<Day>, runID: String,
+    settings: WriterSettings
+  ) {
+    self.lakeRoot = lakeRoot
+    self.stream = stream
+    self.window = window
+    self.days = days
+    self.runID = runID
+    self.settings = settings
+    let count = days.lowerBound.distance(to: days.upperBound) + 1
+    self.partitions = Array(repeating: nil, count: count)
+    self.lastUse = Array(repeating: 0, count: count)
+  }
+
+  /// The folder of a day's partition, relative to the lake root.
+  public static func partitionPath(stream: String, day: Day) -> String {
+    "\(stream)/day=\(day)"
+  }
+
+  /// Adds one line (without its newline) to the partition of `day`.
+  public func append(_ line: UnsafeRawBufferPointer, day: Day, time: Int64?) throws(LakeError) {
+    let index = days.lowerBound.distance(to: day)
+    guard index >= 0, index < partitions.count else {
+      try outOfWindowWriter().append(line, time: time)
+      return
+    }
+    if index != lastIndex { try activate(index) }
+    try partitions[index]!.append(line, time: time)
+  }
+
+  private func activate(_ index: Int) throws(LakeError) {
+    lastIndex = index
+    clock += 1
+    lastUse[index] = clock
+    if partitions[index] == nil {
+      partitions[index] = PartitionWriter(
+        lakeRoot: lakeRoot,
+        relativePath: Self.partitionPath(stream: stream, day: days.lowerBound.adding(days: index)),
+        windowID: window.id, settings: settings)
+    }
+    guard !openIndices.contains(index) else { return }
+    if openIndices.count >= settings.maxOpenParts,
+      let coldest = openIndices.min(by: { lastUse[$0] < lastUse[$1] })
+    {
+      try partitions[coldest]?.suspend()
+      openIndices.removeAll { $0 == coldest }
+    }
+    openIndices.append(index)
+  }
+
+  private func outOfWindowWriter() throws(LakeError) -> PartitionWriter {
+    if let outOfWindow { return outOfWindow }
+    let writer = PartitionWriter(
+      lakeRoot: lakeRoot,
+      relativePath: "\(stream)/_out_of_window/window=\(window.fromDate)_\(window.toDate)",
+      windowID: window.id, settings: settings)
+    outOfWindow = writer
+    return writer
+  }
+
+  /// Rows appended so far.
+  public var rows: Int { partitions.reduce(outOfWindow?.rows ?? 0) { $0 + ($1?.rows ?? 0) } }
+
+  /// Makes the window visible: every day it asked for gets a manifest listing exactly the new
+  /// files (an empty day gets an empty manifest), and files of earlier runs are removed.
+  public func commit(committedAt: Int64) throws(LakeError) -> WindowCommitSummary {
+    var summary = WindowCommitSummary(window: window)
+    for (index, writer) in partitions.enumerated() {
+      let day = days.lowerBound.adding(days: index)
+      let relative = Self.partitionPath(stream: stream, day: day)
+      let files = try writer?.finishAll() ?? []
+      let manifest = try commitPartition(relative, files: files, committedAt: committedAt)
+      summary.add(manifest, day: day)
+    }
+    if let outOfWindow {
+      let manifest = try commitPartition(
+        outOfWindow.relativePath, files: try outOfWindow.finishAll(), committedAt: committedAt)
+      summary.add(manifest, day: nil)
+    }
+    return summary
+  }
+
+  private func commitPartition(
+    _ relative: String, files: [ManifestFile], committedAt: Int64
+  ) throws(LakeError) -> Manifest {
+    let manifest = Manifest(
+      formatVersion: Manifest.currentFormatVersion, stream: stream, partition: relative,
+      window: window, runID: runID, committedAt: Timestamp.iso8601(committedAt),
+      compression: settings.compression.rawValue, rows: files.reduce(0) { $0 + $1.rows },
+      bytes: files.reduce(0) { $0 + $1.bytes },
+      uncompressedBytes: files.reduce(0) { $0 + $1.uncompressedBytes },
+      minTime: files.compactMap(\.minTime).min(), maxTime: files.compactMap(\.maxTime).max(),
+      files: files)
+    try PartitionCommitter.commit(
+      manifest, directory: "\(lakeRoot)/\(relative)", failureInjector: settings.failureInjector)
+    return manifest
+  }
+
+  /// Removes every temporary file of the window; committed partitions stay as they were.
+  public func discard() {
+    for writer in partitions { writer?.discard() }
+    outOfWindow?.discard()
+  }
+}
+
+/// What a committed window added to the lake.
+public struct WindowCommitSummary: Sendable {
+  public let window: ManifestWindow
+  public private(set) var rowsPerDay: [(day: Day, rows: Int)] = []
+  public private(set) var rows = 0
+  public private(set) var outOfWindowRows = 0
+  public private(set) var files = 0
+  public private(set) var storedBytes = 0
+  public private(set) var uncompressedBytes = 0
+  /// The greatest event time committed, as ISO-8601 text.
+  public private(set) var maxTime: String?
+
+  init(window: ManifestWindow) {
+    self.window = window
+  }
+
+  mutating func add(_ manifest: Manifest, day: Day?) {
+    if let day {
+      rowsPerDay.append((day, manifest.rows))
+      if let time = manifest.maxTime, maxTime.map({ time > $0 }) ?? true { maxTime = time }
+    } else {
+      outOfWindowRows += manifest.rows
+    }
+    rows += manifest.rows
+    files += manifest.files.count
+    storedBytes += manifest.bytes
+    uncompressedBytes += manifest.uncompressedBytes
+  }
+}

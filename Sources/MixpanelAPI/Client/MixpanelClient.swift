@@ -1,0 +1,89 @@
+public import AsyncHTTPClient
+public import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
+
+/// Settings of a ``MixpanelClient``.
+public struct MixpanelClientConfiguration: Sendable {
+  public var endpoints: Endpoints
+  public var credentials: Credentials
+  public var userAgent: String
+  /// Longest wait for the next bytes of a response (tap-mixpanel's `request_timeout`).
+  public var requestTimeoutSeconds: Int
+  public var connectTimeoutSeconds: Int
+
+  public init(
+    endpoints: Endpoints, credentials: Credentials, userAgent: String = "mixpanel-lake",
+    requestTimeoutSeconds: Int = 300, connectTimeoutSeconds: Int = 30
+  ) {
+    self.endpoints = endpoints
+    self.credentials = credentials
+    self.userAgent = userAgent
+    self.requestTimeoutSeconds = requestTimeoutSeconds
+    self.connectTimeoutSeconds = connectTimeoutSeconds
+  }
+}
+
+/// Talks HTTP to Mixpanel's read APIs. Knows nothing about files: it hands the caller a streamed
+/// body, already decompressed when the server sent `Content-Encoding: gzip`.
+public struct MixpanelClient: Sendable {
+  public let configuration: MixpanelClientConfiguration
+  private let http: HTTPClient
+  private let logger: Logger
+
+  /// Runs `body` with a client whose connections are closed on return and on throw.
+  public static func withClient<T>(
+    configuration: MixpanelClientConfiguration, logger: Logger,
+    _ body: (MixpanelClient) async throws -> T
+  ) async throws -> T {
+    var httpConfiguration = HTTPClient.Configuration(
+      timeout: .init(
+        connect: .seconds(Int64(configuration.connectTimeoutSeconds)),
+        read: .seconds(Int64(configuration.requestTimeoutSeconds))),
+      decompression: .enabled(limit: .none))
+    httpConfiguration.httpVersion = .http1Only
+    return try await HTTPClient.withHTTPClient(configuration: httpConfiguration) { http in
+      try await body(MixpanelClient(configuration: configuration, http: http, logger: logger))
+    }
+  }
+
+  /// Streams one export: `consume` gets the body as byte chunks. Non-2xx answers throw
+  /// ``MixpanelAPIError`` before `consume` is called.
+  public func export<T>(
+    _ request: ExportRequest, _ consume: (HTTPClientResponse.Body) async throws -> T
+  ) async throws -> T {
+    var items = request.queryItems
+    if let projectID = configuration.credentials.projectID {
+      items.insert(("project_id", String(projectID)), at: 0)
+    }
+    let url = "\(configuration.endpoints.exportBaseURL)/api/2.0/export?\(QueryString.encode(items))"
+    let context = "export \(request.fromDate)..\(request.toDate)"
+    var http = HTTPClientRequest(url: url)
+    http.method = .GET
+    http.headers.add(name: "Authorization", value: configuration.credentials.authorizationHeader)
+    http.headers.add(name: "Accept", value: "text/plain")
+    http.headers.add(name: "Accept-Encoding", value: "gzip")
+    http.headers.add(name: "User-Agent", value: configuration.userAgent)
+    let response: HTTPClientResponse
+    do {
+      response = try await self.http.execute(http, timeout: .hours(24), logger: logger)
+    } catch {
+      throw Self.transportError(error, context: context)
+    }
+    guard (200..<300).contains(Int(response.status.code)) else {
+      let body = (try? await response.body.collect(upTo: 64 << 10)).map { Array(buffer: $0) } ?? []
+      throw MixpanelAPIError.fromStatus(
+        Int(response.status.code), body: body, retryAfter: response.headers.first(name: "Retry-After"),
+        context: context)
+    }
+    return try await consume(response.body)
+  }
+
+  /// Maps an HTTP-stack error to a retryable transport error with a readable message.
+  public static func transportError(_ error: any Error, context: String) -> MixpanelAPIError {
+    if let error = error as? MixpanelAPIError { return error }
+    return MixpanelAPIError(
+      kind: .transport, status: nil, serverMessage: String(describing: error), context: context)
+  }
+}

@@ -1,0 +1,124 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One connection: reads requests (one at a time; pipelining is serialised by NIO) and streams
+/// responses.
+final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+  typealias InboundIn = HTTPServerRequestPart
+  typealias OutboundOut = HTTPServerResponsePart
+
+  private struct Active {
+    let logIndex: Int
+    let admitted: Bool
+    var streamer: ResponseStreamer?
+  }
+
+  private let router: RequestRouter
+  private let logger: Logger
+  private var head: HTTPRequestHead?
+  private var active: Active?
+  private var channelIsActive = true
+
+  init(router: RequestRouter, logger: Logger) {
+    self.router = router
+    self.logger = logger
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    switch self.unwrapInboundIn(data) {
+    case .head(let head):
+      self.head = head
+    case .body:
+      break
+    case .end:
+      guard let head = self.head else { return }
+      self.head = nil
+      self.handle(head, context: context)
+    }
+  }
+
+  func channelWritabilityChanged(context: ChannelHandlerContext) {
+    if context.channel.isWritable {
+      self.active?.streamer?.resume()
+    }
+    context.fireChannelWritabilityChanged()
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    self.channelIsActive = false
+    self.active?.streamer?.abandon()
+    self.complete()
+    context.fireChannelInactive()
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    self.logger.debug("fake server connection error", metadata: ["error": "\(error)"])
+    context.close(promise: nil)
+  }
+
+  private func handle(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    let (path, parameters) = QueryString.split(uri: head.uri)
+    let logIndex = self.router.log.record(
+      method: head.method.rawValue, path: path, query: parameters,
+      arrival: self.router.configuration.clock.now())
+    let (route, admitted) = self.router.route(head, logIndex: logIndex)
+    self.active = Active(logIndex: logIndex, admitted: admitted, streamer: nil)
+    self.logger.trace("fake server request", metadata: ["uri": "\(path)", "index": "\(logIndex)"])
+    switch route {
+    case .respond(let plan):
+      self.send(plan, head: head, context: context)
+    case .export(let request, let acceptsGzip):
+      let project = self.router.project
+      let body = NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop) {
+        project.export(
+          from: request.from, to: request.to, events: request.events, limit: request.limit,
+          timeInMs: request.timeInMs)
+      }
+      body.assumeIsolated().whenComplete { result in
+        let plan: ResponsePlan
+        switch result {
+        case .success(let body):
+          let fault = self.router.faults.bodyFault(lineCount: body.lineCount, byteCount: body.byteCount)
+          plan = .export(
+            body, fault: fault, acceptsGzip: acceptsGzip,
+            gzipThreshold: self.router.configuration.gzipThresholdBytes)
+        case .failure(let error):
+          self.logger.error("fake server could not build a body", metadata: ["error": "\(error)"])
+          plan = .jsonError(.internalServerError, "unknown error", request: nil)
+        }
+        self.send(plan, head: head, context: context)
+      }
+    }
+  }
+
+  private func send(_ plan: ResponsePlan, head: HTTPRequestHead, context: ChannelHandlerContext) {
+    guard let logIndex = self.active?.logIndex else { return }
+    self.router.log.update(logIndex) {
+      $0.status = Int(plan.status.code)
+      $0.fault = plan.fault
+    }
+    guard self.channelIsActive else {
+      self.complete()
+      return
+    }
+    let log = self.router.log
+    let streamer = ResponseStreamer(
+      plan: plan, context: context, keepAlive: head.isKeepAlive, configuration: self.router.configuration,
+      onBytes: { bytes in log.update(logIndex) { $0.bytesSent += bytes } },
+      onDone: { _ in self.complete() })
+    self.active?.streamer = streamer
+    streamer.start()
+  }
+
+  /// Marks the current response finished (idempotent).
+  private func complete() {
+    guard let active = self.active else { return }
+    self.active = nil
+    self.router.log.update(active.logIndex) { $0.completed = true }
+    if active.admitted {
+      self.router.rateLimiter?.release()
+    }
+  }
+}

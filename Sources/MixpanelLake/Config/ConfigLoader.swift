@@ -1,0 +1,176 @@
+import CalendarDay
+import Foundation
+import Lake
+import MixpanelAPI
+
+/// Reads a JSON config file (tap-mixpanel's keys unchanged, plus mixpanel-lake's own), applies
+/// the environment (`MIXPANEL_API_SECRET`, `MIXPANEL_SERVICE_ACCOUNT_SECRET`) and command-line
+/// overrides, and validates everything into a ``LakeConfig``.
+public enum ConfigLoader {
+  /// Every key a config file may hold; anything else is an error (a typo must not be ignored).
+  public static let knownKeys: [String] = [
+    // tap-mixpanel's keys
+    "api_secret", "start_date", "end_date", "date_window_size", "attribution_window",
+    "project_timezone", "export_events", "select_properties_by_default", "user_agent",
+    "eu_residency", "request_timeout",
+    // service accounts and regions
+    "service_account_username", "service_account_secret", "project_id", "region",
+    // mixpanel-lake's own
+    "lake", "state", "compression", "compression_level", "max_concurrent_windows", "max_part_bytes",
+    "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
+    "streams",
+  ]
+
+  public static let supportedStreams = ["export"]
+
+  /// Loads and validates the config at `path`.
+  public static func load(
+    path: String, environment: [String: String],
+    overrides: ConfigOverrides = ConfigOverrides()
+  ) throws -> LakeConfig {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ConfigError.file("cannot read config file \(path): check the path given to --config")
+    }
+    let object: [String: JSONValue]
+    do {
+      object = try JSONDecoder().decode([String: JSONValue].self, from: data)
+    } catch {
+      throw ConfigError.file("config file \(path) is not a JSON object: \(Self.shortReason(error))")
+    }
+    return try parse(object, environment: environment, overrides: overrides)
+  }
+
+  /// Validates an already decoded config object.
+  public static func parse(
+    _ object: [String: JSONValue], environment: [String: String] = [:],
+    overrides: ConfigOverrides = ConfigOverrides()
+  ) throws -> LakeConfig {
+    for key in object.keys.sorted() where !knownKeys.contains(key) {
+      throw ConfigError.unknownKey(key, suggestion: closestKey(to: key))
+    }
+    let values = ConfigValues(object)
+    let region = try parseRegion(values)
+    let credentials = try parseCredentials(values, environment: environment)
+    guard let startDate = try values.day("start_date") else {
+      throw ConfigError.missing("start_date", "the first day to export, e.g. \"2024-01-01\"")
+    }
+    let endDate = try values.day("end_date")
+    if let endDate, endDate < startDate {
+      throw ConfigError.invalid("end_date", "must be on or after start_date (\(startDate))")
+    }
+    let timezone = try values.string("project_timezone") ?? "UTC"
+    guard TimeZone(identifier: timezone) != nil else {
+      throw ConfigError.invalid("project_timezone", "'\(timezone)' is not an IANA time zone such as Europe/Berlin")
+    }
+    let compressionName = try overrides.compression ?? values.string("compression") ?? "zstd"
+    guard let compression = Compression(rawValue: compressionName) else {
+      throw ConfigError.invalid("compression", "expected zstd or gzip, got '\(compressionName)'")
+    }
+    let level = try values.int("compression_level", range: 1...22) ?? compression.defaultLevel
+    guard compression.validLevels.contains(level) else {
+      throw ConfigError.invalid(
+        "compression_level",
+        "\(compression) takes \(compression.validLevels.lowerBound)...\(compression.validLevels.upperBound)")
+    }
+    let streams = try overrides.streams ?? values.stringList("streams") ?? ["export"]
+    for stream in streams where !supportedStreams.contains(stream) {
+      throw ConfigError.invalid("streams", "'\(stream)' is not a stream this version exports (\(supportedStreams.joined(separator: ", ")))")
+    }
+    let lake = try overrides.lake ?? values.string("lake") ?? "./lake"
+    guard !lake.isEmpty else { throw ConfigError.invalid("lake", "expected a directory path") }
+    return LakeConfig(
+      credentials: credentials, region: region,
+      endpoints: Endpoints(
+        region: region, exportBaseURL: try url(values, "export_api_url"),
+        queryBaseURL: try url(values, "query_api_url")),
+      startDate: startDate, endDate: endDate,
+      dateWindowSize: try values.int("date_window_size", range: 1...366) ?? 30,
+      attributionWindow: try values.int("attribution_window", range: 0...365) ?? 5,
+      projectTimezone: timezone,
+      legacyProjectTimezone: try values.bool("legacy_project_timezone") ?? false,
+      exportEvents: try values.stringList("export_events").flatMap { $0.isEmpty ? nil : $0 },
+      exportWhere: try values.string("export_where"),
+      timeInMilliseconds: try values.bool("time_in_ms") ?? false,
+      selectPropertiesByDefault: try values.bool("select_properties_by_default") ?? true,
+      userAgent: try values.string("user_agent") ?? "mixpanel-lake/0.1",
+      requestTimeoutSeconds: try values.int("request_timeout", range: 1...86_400) ?? 300,
+      lake: lake, statePath: try overrides.statePath ?? values.string("state"),
+      compression: compression, compressionLevel: level,
+      maxConcurrentWindows: try values.int("max_concurrent_windows", range: 1...100) ?? 4,
+      maxPartBytes: try values.int("max_part_bytes", range: 1 << 16...(1 << 40)) ?? 256 << 20,
+      streams: streams)
+  }
+
+  private static func parseRegion(_ values: ConfigValues) throws -> Region {
+    if let name = try values.string("region") {
+      guard let region = Region(rawValue: name.lowercased()) else {
+        throw ConfigError.invalid("region", "expected us, eu or in, got '\(name)'")
+      }
+      return region
+    }
+    return try values.bool("eu_residency") == true ? .eu : .us
+  }
+
+  private static func parseCredentials(
+    _ values: ConfigValues, environment: [String: String]
+  ) throws -> Credentials {
+    if let username = try values.string("service_account_username") {
+      guard
+        let secret = try environment["MIXPANEL_SERVICE_ACCOUNT_SECRET"]
+          ?? values.string("service_account_secret"), !secret.isEmpty
+      else {
+        throw ConfigError.missing(
+          "service_account_secret", "set it in the config or in MIXPANEL_SERVICE_ACCOUNT_SECRET")
+      }
+      guard let projectID = try values.int("project_id", range: 1...Int.max) else {
+        throw ConfigError.missing("project_id", "service-account requests need the numeric project id")
+      }
+      return .serviceAccount(username: username, secret: secret, projectID: projectID)
+    }
+    guard let secret = try environment["MIXPANEL_API_SECRET"] ?? values.string("api_secret"),
+      !secret.isEmpty
+    else {
+      throw ConfigError.missing(
+        "api_secret",
+        "set it in the config or in MIXPANEL_API_SECRET (or use service_account_username/secret)")
+    }
+    return .projectSecret(secret)
+  }
+
+  private static func url(_ values: ConfigValues, _ key: String) throws -> String? {
+    guard let text = try values.string(key) else { return nil }
+    guard text.hasPrefix("http://") || text.hasPrefix("https://"), text.count > 8 else {
+      throw ConfigError.invalid(key, "expected a base URL such as https://data.mixpanel.com")
+    }
+    return text
+  }
+
+  static func closestKey(to key: String) -> String? {
+    let scored = knownKeys.map { ($0, editDistance($0, key)) }.min { $0.1 < $1.1 }
+    guard let (best, distance) = scored, distance <= max(2, key.count / 3) else { return nil }
+    return best
+  }
+
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+      var current = [i] + Array(repeating: 0, count: b.count)
+      for j in stride(from: 1, through: b.count, by: 1) {
+        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      previous = current
+    }
+    return a.isEmpty ? b.count : previous[b.count]
+  }
+
+  static func shortReason(_ error: any Error) -> String {
+    if case DecodingError.dataCorrupted(let context) = error {
+      return context.underlyingError.map { "\($0)" }.map { String($0.prefix(160)) }
+        ?? context.debugDescription
+    }
+    return String("\(error)".prefix(160))
+  }
+}
+

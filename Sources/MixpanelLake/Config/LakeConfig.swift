@@ -1,0 +1,65 @@
+public import CalendarDay
+public import Lake
+public import MixpanelAPI
+
+/// Everything a run needs, from the config file (tap-mixpanel's keys plus ours), the environment
+/// and command-line overrides, validated. Its description never shows a secret.
+public struct LakeConfig: Sendable {
+  public var credentials: Credentials
+  public var region: Region
+  public var endpoints: Endpoints
+  public var startDate: Day
+  public var endDate: Day?
+  public var dateWindowSize: Int
+  public var attributionWindow: Int
+  /// IANA name; the zone "today" and the API's days are read in for legacy projects.
+  public var projectTimezone: String
+  /// True for projects created before 2023, whose export days are project-timezone days.
+  public var legacyProjectTimezone: Bool
+  public var exportEvents: [String]?
+  public var exportWhere: String?
+  public var timeInMilliseconds: Bool
+  public var selectPropertiesByDefault: Bool
+  public var userAgent: String
+  public var requestTimeoutSeconds: Int
+  public var lake: String
+  public var statePath: String?
+  public var compression: Compression
+  public var compressionLevel: Int
+  public var maxConcurrentWindows: Int
+  public var maxPartBytes: Int
+  public var streams: [String]
+
+  /// The zone whose calendar days the export API uses for this project (mixpanel-api.md §14.2).
+  public var exportDayZone: String { legacyProjectTimezone ? projectTimezone : "UTC" }
+
+  /// Where `_state.json` lives.
+  public var resolvedStatePath: String { statePath ?? "\(lake)/_state.json" }
+
+  public var writerSettings: WriterSettings {
+    WriterSettings(compression: compression, level: compressionLevel, maxPartBytes: maxPartBytes)
+  }
+
+  public var clientConfiguration: MixpanelClientConfiguration {
+    MixpanelClientConfiguration(
+      endpoints: endpoints, credentials: credentials, userAgent: userAgent,
+      requestTimeoutSeconds: requestTimeoutSeconds)
+  }
+}
+
+/// Values given on the command line; they win over the file and the environment.
+public struct ConfigOverrides: Sendable {
+  public var lake: String?
+  public var compression: String?
+  public var streams: [String]?
+  public var statePath: String?
+
+  public init(
+    lake: String? = nil, compression: String? = nil, streams: [String]? = nil, statePath: String? = nil
+  ) {
+    self.lake = lake
+    self.compression = compression
+    self.streams = streams
+    self.statePath = statePath
+  }
+}

@@ -1,0 +1,59 @@
+public import CalendarDay
+public import Foundation
+
+/// The windows one run fetches: a pure function of the config, the bookmark and today.
+///
+/// ```
+///  start = max(start_date, today − 365, bookmark day − attribution_window)
+///  end   = min(end_date ?? today, today)
+///  [start ........................................................ end]
+///  [── date_window_size ──][── date_window_size ──][── … ──][─ rest ─]
+/// ```
+public struct ExportPlan: Sendable, Equatable {
+  public let windows: [DayWindow]
+  public let today: Day
+  /// The configured start date when it was moved forward to Mixpanel's 365-day history.
+  public let clampedStartDate: Day?
+  /// The first day fetched, after the bookmark and the clamp.
+  public let firstDay: Day?
+  public let lastDay: Day?
+}
+
+public enum Planner {
+  /// How far back Mixpanel serves raw events; older start dates are moved forward.
+  public static let historyDays = 365
+
+  public static func plan(
+    startDate: Day, endDate: Day?, bookmark: Int64?, attributionWindow: Int, windowSize: Int, today: Day
+  ) -> ExportPlan {
+    precondition(windowSize >= 1 && attributionWindow >= 0)
+    let earliest = today.adding(days: -historyDays)
+    var start = startDate
+    var clamped: Day?
+    if start < earliest {
+      clamped = start
+      start = earliest
+    }
+    if let bookmark {
+      start = max(start, Day(epochSeconds: bookmark).adding(days: -attributionWindow))
+    }
+    let end = min(endDate ?? today, today)
+    guard start <= end else {
+      return ExportPlan(windows: [], today: today, clampedStartDate: clamped, firstDay: nil, lastDay: nil)
+    }
+    var windows: [DayWindow] = []
+    var from = start
+    while from <= end {
+      let to = min(from.adding(days: windowSize - 1), end)
+      windows.append(DayWindow(from: from, to: to))
+      from = to.adding(days: 1)
+    }
+    return ExportPlan(windows: windows, today: today, clampedStartDate: clamped, firstDay: start, lastDay: end)
+  }
+
+  /// Today's date in `zone` at `now`.
+  public static func today(now: Date, zone: TimeZone) -> Day {
+    let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+    return Day(epochSeconds: seconds + Int64(zone.secondsFromGMT(for: now)))
+  }
+}

@@ -1,0 +1,132 @@
+import CalendarDay
+public import Foundation
+import Lake
+
+/// What a run did, for the terminal and for `_runs/<run-id>.json`. Holds no secret.
+public struct RunSummary: Sendable, Encodable {
+  public struct WindowRecord: Sendable, Encodable {
+    public var fromDate: String
+    public var toDate: String
+    public var status: String
+    public var rows: Int
+    public var outOfWindowRows: Int
+    public var files: Int
+    public var bytes: Int
+    public var uncompressedBytes: Int
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+      case fromDate = "from_date"
+      case toDate = "to_date"
+      case status, rows
+      case outOfWindowRows = "out_of_window_rows"
+      case files, bytes
+      case uncompressedBytes = "uncompressed_bytes"
+      case error
+    }
+  }
+
+  public let runID: String
+  public let startedAt: Date
+  public private(set) var finishedAt: Date?
+  public private(set) var windows: [WindowRecord] = []
+  public private(set) var rowsPerDay: [String: Int] = [:]
+  public private(set) var bookmark: String?
+  public let plannedWindows: Int
+  public let clampedStartDate: String?
+  /// The errors of failed windows, one line each.
+  public private(set) var errors: [any Error & Sendable] = []
+
+  init(runID: String, startedAt: Date, plan: ExportPlan) {
+    self.runID = runID
+    self.startedAt = startedAt
+    self.plannedWindows = plan.windows.count
+    self.clampedStartDate = plan.clampedStartDate.map { "\($0)" }
+  }
+
+  public var rows: Int { windows.reduce(0) { $0 + $1.rows } }
+  public var outOfWindowRows: Int { windows.reduce(0) { $0 + $1.outOfWindowRows } }
+  public var storedBytes: Int { windows.reduce(0) { $0 + $1.bytes } }
+  public var uncompressedBytes: Int { windows.reduce(0) { $0 + $1.uncompressedBytes } }
+  public var files: Int { windows.reduce(0) { $0 + $1.files } }
+  public var failedWindows: [WindowRecord] { windows.filter { $0.status != "committed" } }
+  public var committedWindows: Int { windows.count - failedWindows.count }
+  public var seconds: Double { (finishedAt ?? Date()).timeIntervalSince(startedAt) }
+
+  mutating func record(_ commit: WindowCommitSummary) {
+    windows.append(
+      WindowRecord(
+        fromDate: commit.window.fromDate, toDate: commit.window.toDate, status: "committed",
+        rows: commit.rows, outOfWindowRows: commit.outOfWindowRows, files: commit.files,
+        bytes: commit.storedBytes, uncompressedBytes: commit.uncompressedBytes, error: nil))
+    for (day, rows) in commit.rowsPerDay { rowsPerDay["\(day)"] = rows }
+  }
+
+  mutating func recordFailure(_ window: DayWindow, _ error: any Error) {
+    windows.append(
+      WindowRecord(
+        fromDate: "\(window.from)", toDate: "\(window.to)", status: "failed", rows: 0, outOfWindowRows: 0,
+        files: 0, bytes: 0, uncompressedBytes: 0, error: "\(error)"))
+    errors.append(SendableErrorText(text: "\(error)", underlying: error))
+  }
+
+  mutating func finish(at date: Date, bookmark: String?) {
+    finishedAt = date
+    self.bookmark = bookmark
+    windows.sort { $0.fromDate < $1.fromDate }
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case runID = "run_id"
+    case startedAt = "started_at"
+    case finishedAt = "finished_at"
+    case seconds, status, rows
+    case outOfWindowRows = "out_of_window_rows"
+    case files, bytes
+    case uncompressedBytes = "uncompressed_bytes"
+    case plannedWindows = "planned_windows"
+    case committedWindows = "committed_windows"
+    case clampedStartDate = "clamped_start_date"
+    case bookmark, windows
+    case rowsPerDay = "rows_per_day"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(runID, forKey: .runID)
+    try c.encode(Timestamp.iso8601(Int64(startedAt.timeIntervalSince1970)), forKey: .startedAt)
+    try c.encode(
+      finishedAt.map { Timestamp.iso8601(Int64($0.timeIntervalSince1970)) }, forKey: .finishedAt)
+    try c.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
+    try c.encode(failedWindows.isEmpty ? "succeeded" : "failed", forKey: .status)
+    try c.encode(rows, forKey: .rows)
+    try c.encode(outOfWindowRows, forKey: .outOfWindowRows)
+    try c.encode(files, forKey: .files)
+    try c.encode(storedBytes, forKey: .bytes)
+    try c.encode(uncompressedBytes, forKey: .uncompressedBytes)
+    try c.encode(plannedWindows, forKey: .plannedWindows)
+    try c.encode(committedWindows, forKey: .committedWindows)
+    try c.encode(clampedStartDate, forKey: .clampedStartDate)
+    try c.encode(bookmark, forKey: .bookmark)
+    try c.encode(windows, forKey: .windows)
+    try c.encode(rowsPerDay, forKey: .rowsPerDay)
+  }
+
+  static func makeRunID(_ date: Date) -> String {
+    let stamp = Timestamp.iso8601(Int64(date.timeIntervalSince1970)).filter { $0 != "-" && $0 != ":" }
+    let token = String(UInt32.random(in: 0...UInt32.max) & 0xFF_FFFF, radix: 16)
+    return stamp + "-" + String(repeating: "0", count: 6 - token.count) + token
+  }
+
+  static func write(_ summary: RunSummary, lake: String) throws {
+    let directory = "\(lake)/_runs"
+    try FileSystem.makeDirectories(directory)
+    try FileSystem.writeAtomically(JSONText.encode(summary), to: "\(directory)/\(summary.runID).json")
+  }
+}
+
+struct SendableErrorText: Error, Sendable, CustomStringConvertible {
+  let text: String
+  let underlying: any Error
+  var description: String { text }
+}

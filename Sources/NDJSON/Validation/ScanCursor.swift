@@ -1,0 +1,274 @@
+import Glibc
+
+/// The state of one ``JSONLineScanner`` pass: a position, a stack of open containers kept as a
+/// bit set (1 = object, 0 = array), and which of the interesting keys is current.
+struct ScanCursor {
+  private enum Key { case other, event, properties, time, distinctID, insertID }
+  private enum Expect { case value, valueOrClose, afterValue, keyOrClose, key }
+
+  private let p: UnsafePointer<UInt8>
+  private let n: Int
+  private var i = 0
+  private var depth = 0
+  private var objectBits: UInt64 = 0
+  private var topKey = Key.other
+  private var propertiesKey = Key.other
+  private var fields = EventFields()
+
+  init(base: UnsafePointer<UInt8>, count: Int) {
+    self.p = base
+    self.n = count
+  }
+
+  private func fail(_ reason: String) -> NDJSONError {
+    .invalidJSON(offset: i, reason: reason)
+  }
+
+  private var inObject: Bool { depth > 0 && (objectBits >> UInt64(depth - 1)) & 1 == 1 }
+  private var inProperties: Bool { depth == 2 && topKey == .properties && inObject }
+
+  mutating func scanLine() throws(NDJSONError) -> EventFields {
+    skipSpace()
+    guard i < n, p[i] == UInt8(ascii: "{") else { throw fail("a line must be a JSON object") }
+    var expect = Expect.value
+    while true {
+      skipSpace()
+      guard i < n else {
+        if depth == 0, expect == .afterValue { return fields }
+        throw fail("line ends inside a value")
+      }
+      let c = p[i]
+      switch expect {
+      case .value, .valueOrClose:
+        if expect == .valueOrClose, c == UInt8(ascii: "]") {
+          i += 1
+          depth -= 1
+          expect = .afterValue
+          continue
+        }
+        try scanValue(c, &expect)
+      case .afterValue:
+        guard depth > 0 else { throw fail("unexpected bytes after the JSON value") }
+        if c == UInt8(ascii: ",") {
+          i += 1
+          expect = inObject ? .key : .value
+        } else if c == UInt8(ascii: "}"), inObject {
+          i += 1
+          depth -= 1
+        } else if c == UInt8(ascii: "]"), !inObject {
+          i += 1
+          depth -= 1
+        } else {
+          throw fail("expected ',' or a closing bracket")
+        }
+      case .keyOrClose, .key:
+        if expect == .keyOrClose, c == UInt8(ascii: "}") {
+          i += 1
+          depth -= 1
+          expect = .afterValue
+          continue
+        }
+        guard c == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+        try scanKey()
+        skipSpace()
+        guard i < n, p[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
+        i += 1
+        expect = .value
+      }
+    }
+  }
+
+  private mutating func scanValue(_ c: UInt8, _ expect: inout Expect) throws(NDJSONError) {
+    switch c {
+    case UInt8(ascii: "{"), UInt8(ascii: "["):
+      guard depth < JSONLineScanner.maxDepth else { throw fail("nested deeper than 64 levels") }
+      let isObject = c == UInt8(ascii: "{")
+      if isObject {
+        objectBits |= 1 << UInt64(depth)
+      } else {
+        objectBits &= ~(1 << UInt64(depth))
+      }
+      depth += 1
+      if depth == 2 { propertiesKey = .other }
+      i += 1
+      expect = isObject ? .keyOrClose : .valueOrClose
+      return
+    case UInt8(ascii: "\""):
+      let start = i
+      _ = try scanString()
+      if depth == 1, topKey == .event {
+        fields.event = start..<i
+      } else if inProperties {
+        if propertiesKey == .distinctID {
+          fields.distinctID = start..<i
+        } else if propertiesKey == .insertID {
+          fields.insertID = start..<i
+        }
+      }
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      let wantTime = inProperties && propertiesKey == .time
+      let value = try scanNumber(parse: wantTime)
+      if wantTime { fields.time = value }
+    case UInt8(ascii: "t"): try scanLiteral("true")
+    case UInt8(ascii: "f"): try scanLiteral("false")
+    case UInt8(ascii: "n"): try scanLiteral("null")
+    default:
+      throw fail("expected a JSON value")
+    }
+    expect = .afterValue
+  }
+
+  private mutating func scanKey() throws(NDJSONError) {
+    let start = i + 1
+    let escaped = try scanString()
+    guard !escaped, depth == 1 || depth == 2 else { return setKey(.other) }
+    let key = UnsafeRawBufferPointer(start: p + start, count: i - 1 - start)
+    if depth == 1 {
+      topKey = Self.equals(key, "event") ? .event : Self.equals(key, "properties") ? .properties : .other
+    } else if topKey == .properties {
+      propertiesKey =
+        Self.equals(key, "time")
+        ? .time
+        : Self.equals(key, "distinct_id") ? .distinctID : Self.equals(key, "$insert_id") ? .insertID : .other
+    }
+  }
+
+  private mutating func setKey(_ key: Key) {
+    if depth == 1 { topKey = key } else if depth == 2 { propertiesKey = key }
+  }
+
+  @inline(__always)
+  private static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+    guard bytes.count == literal.utf8CodeUnitCount else { return false }
+    return memcmp(bytes.baseAddress!, literal.utf8Start, bytes.count) == 0
+  }
+
+  @inline(__always)
+  private mutating func skipSpace() {
+    while i < n {
+      let c = p[i]
+      guard c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D else { return }
+      i += 1
+    }
+  }
+
+  private mutating func scanLiteral(_ literal: StaticString) throws(NDJSONError) {
+    let count = literal.utf8CodeUnitCount
+    guard n - i >= count, memcmp(p + i, literal.utf8Start, count) == 0 else {
+      throw fail("invalid literal")
+    }
+    i += count
+  }
+
+  /// Scans a string starting at its opening quote; leaves `i` after the closing quote.
+  /// Returns whether it held an escape.
+  private mutating func scanString() throws(NDJSONError) -> Bool {
+    i += 1
+    var escaped = false
+    while i < n {
+      let c = p[i]
+      if c >= 0x20, c < 0x80, c != 0x22, c != 0x5C {
+        i += 1
+        continue
+      }
+      if c == 0x22 {
+        i += 1
+        return escaped
+      }
+      if c == 0x5C {
+        escaped = true
+        try scanEscape()
+      } else if c < 0x20 {
+        throw fail("control character in a string")
+      } else {
+        try scanUTF8(c)
+      }
+    }
+    throw fail("unterminated string")
+  }
+
+  private mutating func scanEscape() throws(NDJSONError) {
+    guard i + 1 < n else { throw fail("unterminated escape") }
+    switch p[i + 1] {
+    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+      i += 2
+    case UInt8(ascii: "u"):
+      guard i + 5 < n else { throw fail("short \\u escape") }
+      for k in 2...5 where !Self.isHex(p[i + k]) { throw fail("bad \\u escape") }
+      i += 6
+    default:
+      throw fail("invalid escape")
+    }
+  }
+
+  @inline(__always)
+  private static func isHex(_ c: UInt8) -> Bool {
+    (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66)
+  }
+
+  /// Checks one multi-byte UTF-8 sequence led by `lead` (RFC 3629 table, no overlongs or surrogates).
+  private mutating func scanUTF8(_ lead: UInt8) throws(NDJSONError) {
+    let extra: Int
+    var low: UInt8 = 0x80
+    var high: UInt8 = 0xBF
+    switch lead {
+    case 0xC2...0xDF: extra = 1
+    case 0xE0: extra = 2; low = 0xA0
+    case 0xE1...0xEC, 0xEE...0xEF: extra = 2
+    case 0xED: extra = 2; high = 0x9F
+    case 0xF0: extra = 3; low = 0x90
+    case 0xF1...0xF3: extra = 3
+    case 0xF4: extra = 3; high = 0x8F
+    default: throw fail("invalid UTF-8")
+    }
+    guard i + extra < n else { throw fail("truncated UTF-8") }
+    let second = p[i + 1]
+    guard second >= low, second <= high else { throw fail("invalid UTF-8") }
+    var k = 2
+    while k <= extra {
+      guard p[i + k] & 0xC0 == 0x80 else { throw fail("invalid UTF-8") }
+      k += 1
+    }
+    i += extra + 1
+  }
+
+  /// Scans a number per the JSON grammar; when `parse`, returns its integer part (nil on overflow).
+  private mutating func scanNumber(parse: Bool) throws(NDJSONError) -> Int64? {
+    var negative = false
+    if p[i] == UInt8(ascii: "-") {
+      negative = true
+      i += 1
+    }
+    guard i < n, p[i] >= 0x30, p[i] <= 0x39 else { throw fail("invalid number") }
+    var value: Int64 = 0
+    var overflow = false
+    if p[i] == 0x30 {
+      i += 1
+    } else {
+      while i < n, p[i] >= 0x30, p[i] <= 0x39 {
+        if parse, !overflow {
+          let (m, o1) = value.multipliedReportingOverflow(by: 10)
+          let (s, o2) = m.addingReportingOverflow(Int64(p[i] - 0x30))
+          value = s
+          overflow = o1 || o2
+        }
+        i += 1
+      }
+    }
+    if i < n, p[i] == UInt8(ascii: ".") {
+      i += 1
+      guard i < n, p[i] >= 0x30, p[i] <= 0x39 else { throw fail("invalid number") }
+      while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+    }
+    if i < n, p[i] | 0x20 == UInt8(ascii: "e") {
+      i += 1
+      if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
+      guard i < n, p[i] >= 0x30, p[i] <= 0x39 else { throw fail("invalid number") }
+      while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+      overflow = true  // an exponent makes the integer part meaningless as a timestamp
+    }
+    guard parse, !overflow else { return nil }
+    return negative ? -value : value
+  }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+@main
+struct MixpanelLakeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "mixpanel-lake",
+    abstract: "Copy a Mixpanel project into a date-partitioned, compressed JSONL data lake.",
+    discussion: """
+      Exit codes: 0 done, 1 some windows failed, 2 usage or config, 3 auth or permission, \
+      4 local I/O (disk full, unwritable lake, corrupt state).
+      """,
+    subcommands: [ExportCommand.self, DemoCommand.self])
+}

@@ -1,0 +1,99 @@
+import CalendarDay
+import Foundation
+import Lake
+import Logging
+import MixpanelFake
+import MixpanelLake
+import NDJSON
+
+/// A temporary lake directory, removed when the test ends.
+struct TemporaryDirectory: ~Copyable {
+  let path: String
+
+  init() {
+    path = NSTemporaryDirectory() + "mixpanel-lake-tests-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(atPath: path)
+  }
+}
+
+enum Fixture {
+  static let today = FakeDay("2024-07-15")!
+  /// Noon UTC of `today`: the injected clock of a run.
+  static let now = Date(timeIntervalSince1970: Double(today.startEpochSeconds + 43_200))
+
+  static var logger: Logger {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+  }
+
+  static func config(
+    lake: String, server: FakeServerHandle, start: String, end: String? = nil,
+    extra: [String: JSONValue] = [:]
+  ) throws -> LakeConfig {
+    var object: [String: JSONValue] = [
+      "api_secret": .string(server.project.apiSecret), "start_date": .string(start),
+      "export_api_url": .string(server.baseURL), "lake": .string(lake),
+    ]
+    if let end { object["end_date"] = .string(end) }
+    for (key, value) in extra { object[key] = value }
+    return try ConfigLoader.parse(object)
+  }
+
+  static func run(_ config: LakeConfig) async throws -> RunSummary {
+    try await ExportRun(config: config, logger: logger, now: { now }).run()
+  }
+}
+
+/// Reads a lake back the slow, obvious way, for comparison with the truth.
+struct LakeReader {
+  let root: String
+
+  func dayFolders(stream: String = "export") throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: "\(root)/\(stream)")
+      .filter { $0.hasPrefix("day=") }.sorted()
+  }
+
+  func partFiles(_ folder: String, stream: String = "export") throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: "\(root)/\(stream)/\(folder)")
+      .filter { $0.hasPrefix("part-") }.sorted()
+  }
+
+  /// Every line of a day partition, decompressed.
+  func lines(_ folder: String, stream: String = "export") throws -> [[UInt8]] {
+    var lines: [[UInt8]] = []
+    for file in try partFiles(folder, stream: stream) {
+      let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(root)/\(stream)/\(folder)/\(file)")))
+      let compression: Compression = file.hasSuffix(".gz") ? .gzip : .zstd
+      let text = try StreamingDecompressor.decompressAll(bytes, compression)
+      lines += text.split(separator: 0x0A).map(Array.init)
+    }
+    return lines
+  }
+
+  /// Rows per day (`yyyy-mm-dd` → count) and every `$insert_id` seen, with repeats.
+  func census() throws -> (rows: [String: Int], insertIDs: [String]) {
+    var rows: [String: Int] = [:]
+    var ids: [String] = []
+    for folder in try dayFolders() {
+      let lines = try lines(folder)
+      rows[String(folder.dropFirst(4))] = lines.count
+      for line in lines {
+        let fields = try JSONLineScanner.scan(line)
+        if let range = fields.insertID { ids.append(String(decoding: line[range], as: UTF8.self)) }
+      }
+    }
+    return (rows, ids)
+  }
+}
+
+extension FakeTruth {
+  /// Truth as `yyyy-mm-dd` → count, leaving out days with no events only when asked.
+  var byDay: [String: Int] {
+    Dictionary(uniqueKeysWithValues: days.map { ("\($0.day)", $0.count) })
+  }
+}

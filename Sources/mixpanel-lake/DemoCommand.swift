@@ -85,7 +85,7 @@ enum DuckDBQuery {
     let query = sql(lake: lake, compression: compression)
     print("\nDuckDB query over the lake:\n\(query)\n")
     let script = "import duckdb,sys; duckdb.sql(sys.argv[1]).show()"
-    fflush(stdout)
+    fflush(nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "-c", script, query]

@@ -89,8 +89,11 @@ public struct ExportRun: Sendable {
             }
           case .failed(let window, let error):
             summary.recordFailure(window, error)
-            logger.error("window.failed", metadata: ["window": "\(window)", "error": "\(error)"])
-            if Self.stopsRun(error) { stopError = error }
+            if Self.stopsRun(error) {
+              stopError = stopError ?? error
+            } else {
+              logger.error("window.failed", metadata: ["window": "\(window)", "error": "\(error)"])
+            }
           }
           startNext()
         }

@@ -1,0 +1,54 @@
+import Foundation
+import MixpanelFake
+import Testing
+
+@Suite("mixpanel-lake export (the binary)")
+struct ExportCommandTests {
+  static func writeConfig(_ json: String, in directory: String) throws -> String {
+    let path = "\(directory)/config.json"
+    try json.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  @Test("a bad config is one 'error:' line naming the key, exit 2, and no lake is created")
+  func badConfig() throws {
+    let dir = TemporaryDirectory()
+    let config = try Self.writeConfig(
+      #"{"api_secret": "x", "start_date": "2024-01-01", "date_window": 3, "lake": "\#(dir.path)/lake"}"#,
+      in: dir.path)
+    let result = try CLIProcess.run(["export", "--config", config, "--quiet"])
+    #expect(result.status == 2)
+    #expect(CLIProcess.lines(result.stderr) == [CLIProcess.lines(result.stderr).first ?? "-"])
+    #expect(result.stderr.hasPrefix("error: config key 'date_window'"))
+    #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake"))
+  }
+
+  @Test("a missing secret and a missing config file are exit 2 too")
+  func missingThings() throws {
+    let dir = TemporaryDirectory()
+    let config = try Self.writeConfig(#"{"start_date": "2024-01-01"}"#, in: dir.path)
+    let noSecret = try CLIProcess.run(["export", "--config", config])
+    #expect(noSecret.status == 2 && noSecret.stderr.contains("'api_secret'"))
+    let noFile = try CLIProcess.run(["export", "--config", "\(dir.path)/nope.json"])
+    #expect(noFile.status == 2 && noFile.stderr.contains("cannot read config file"))
+  }
+
+  @Test("a wrong secret: one line saying to check the secret, exit 3, secret not echoed, lake untouched")
+  func wrongSecret() async throws {
+    let dir = TemporaryDirectory()
+    let project = FakeProject(seed: 1, eventsPerDay: 10, today: FakeDay.todayUTC())
+    try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try Self.writeConfig(
+        #"{"start_date": "\#(FakeDay.todayUTC().advanced(by: -2))", "export_api_url": "\#(server.baseURL)", "lake": "\#(dir.path)/lake"}"#,
+        in: dir.path)
+      let result = try CLIProcess.run(
+        ["export", "--config", config, "--quiet"], environment: ["MIXPANEL_API_SECRET": "not-the-secret"])
+      #expect(result.status == 3)
+      let lines = CLIProcess.lines(result.stderr)
+      #expect(lines.count == 1, "\(lines)")
+      #expect(lines.first?.contains("HTTP 401") == true && lines.first?.contains("api_secret") == true)
+      #expect(!result.stderr.contains("not-the-secret") && !result.stdout.contains("not-the-secret"))
+      #expect(WindowFailureTests.visibleFiles("\(dir.path)/lake").isEmpty)
+    }
+  }
+}

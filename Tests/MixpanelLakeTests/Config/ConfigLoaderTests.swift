@@ -1,0 +1,83 @@
+import CalendarDay
+import Foundation
+import MixpanelAPI
+import MixpanelLake
+import Testing
+
+@Suite("ConfigLoader")
+struct ConfigLoaderTests {
+  static func parse(_ json: String, environment: [String: String] = [:]) throws -> LakeConfig {
+    let object = try JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8))
+    return try ConfigLoader.parse(object, environment: environment)
+  }
+
+  static func error(_ json: String, environment: [String: String] = [:]) -> ConfigError? {
+    do {
+      _ = try parse(json, environment: environment)
+      return nil
+    } catch {
+      return error as? ConfigError
+    }
+  }
+
+  @Test("tap-mixpanel's config works unchanged, string numbers and booleans included")
+  func tapConfig() throws {
+    let config = try Self.parse(
+      """
+      {"api_secret": "abc", "date_window_size": "15", "attribution_window": "3",
+       "project_timezone": "Europe/Berlin", "select_properties_by_default": "true",
+       "start_date": "2024-01-01T00:00:00Z", "user_agent": "me@example.com", "eu_residency": "true",
+       "end_date": "2024-03-01", "request_timeout": 120, "export_events": "Signed Up, Purchase"}
+      """)
+    #expect(config.dateWindowSize == 15 && config.attributionWindow == 3)
+    #expect(config.startDate == Day("2024-01-01") && config.endDate == Day("2024-03-01"))
+    #expect(config.region == .eu && config.endpoints.exportBaseURL == "https://data-eu.mixpanel.com")
+    #expect(config.exportEvents == ["Signed Up", "Purchase"])
+    #expect(config.requestTimeoutSeconds == 120 && config.userAgent == "me@example.com")
+    #expect(config.exportDayZone == "UTC")
+  }
+
+  @Test("defaults: 30-day windows, 5-day attribution, zstd level 3, 4 windows in flight, ./lake")
+  func defaults() throws {
+    let config = try Self.parse(#"{"api_secret": "abc", "start_date": "2024-01-01"}"#)
+    #expect(config.dateWindowSize == 30 && config.attributionWindow == 5)
+    #expect(config.compression == .zstd && config.compressionLevel == 3)
+    #expect(config.maxConcurrentWindows == 4 && config.lake == "./lake")
+  }
+
+  @Test("MIXPANEL_API_SECRET overrides the file; service accounts need project_id")
+  func secrets() throws {
+    let config = try Self.parse(
+      #"{"api_secret": "file", "start_date": "2024-01-01"}"#, environment: ["MIXPANEL_API_SECRET": "env"])
+    #expect(config.credentials.secrets == ["env"])
+    #expect(Self.error(#"{"start_date": "2024-01-01"}"#)?.key == "api_secret")
+    #expect(
+      Self.error(#"{"service_account_username": "u", "service_account_secret": "s", "start_date": "2024-01-01"}"#)?
+        .key == "project_id")
+  }
+
+  @Test(
+    "bad values are one-line errors naming the key",
+    arguments: [
+      (#"{"api_secret": "a", "start_date": "2024-01-01", "date_windowsize": 3}"#, "date_windowsize"),
+      (#"{"api_secret": "a", "start_date": "2024-13-01"}"#, "start_date"),
+      (#"{"api_secret": "a", "start_date": "2024-01-01", "project_timezone": "Mars/Olympus"}"#, "project_timezone"),
+      (#"{"api_secret": "a", "start_date": "2024-01-01", "compression": "lz4"}"#, "compression"),
+      (#"{"api_secret": "a", "start_date": "2024-01-01", "date_window_size": 0}"#, "date_window_size"),
+      (#"{"api_secret": "a", "start_date": "2024-02-01", "end_date": "2024-01-01"}"#, "end_date"),
+      (#"{"api_secret": "a", "start_date": "2024-01-01", "region": "mars"}"#, "region"),
+      (#"{"api_secret": "a", "start_date": "2024-01-01", "compression": "gzip", "compression_level": 12}"#, "compression_level"),
+    ])
+  func badValues(json: String, key: String) throws {
+    let error = try #require(Self.error(json))
+    #expect(error.key == key)
+    #expect(error.description.contains("'\(key)'"))
+    #expect(!error.description.contains("\n"))
+  }
+
+  @Test("an unknown key suggests the closest known one")
+  func suggestion() throws {
+    let error = try #require(Self.error(#"{"api_secret": "a", "start_date": "2024-01-01", "attribution_windw": 3}"#))
+    #expect(error.description.contains("did you mean 'attribution_window'"))
+  }
+}

@@ -1,0 +1,83 @@
+import CalendarDay
+import Foundation
+import Lake
+import MixpanelAPI
+import MixpanelFake
+import MixpanelLake
+import Testing
+
+@Suite("A failing window commits nothing")
+struct WindowFailureTests {
+  static func visibleFiles(_ lake: String) -> [String] {
+    let enumerator = FileManager.default.enumerator(atPath: lake)
+    var files: [String] = []
+    while let path = enumerator?.nextObject() as? String {
+      let name = (path as NSString).lastPathComponent
+      if name.hasPrefix("part-") { files.append(path) }
+    }
+    return files.sorted()
+  }
+
+  static func hiddenFiles(_ lake: String) -> [String] {
+    let enumerator = FileManager.default.enumerator(atPath: lake)
+    var files: [String] = []
+    while let path = enumerator?.nextObject() as? String {
+      if (path as NSString).lastPathComponent.hasPrefix(".part-") { files.append(path) }
+    }
+    return files
+  }
+
+  @Test(
+    "a body ending in 'terminated early', cut mid-line, or with a malformed line: no file, old partitions intact",
+    arguments: ["terminated", "cut", "malformed"])
+  func faultyBody(kind: String) async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 5, eventsPerDay: 400, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -3)
+    // A good run first: its partitions must survive the failing run untouched.
+    _ = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      try await Fixture.run(Fixture.config(lake: lake.path, server: server, start: "\(first)"))
+    }
+    let before = Self.visibleFiles(lake.path)
+    let stateBefore = try StateStore.read("\(lake.path)/_state.json")
+    var faults = FakeFaults(seed: 1)
+    switch kind {
+    case "terminated": faults.terminatedEarly = .init(rule: .first(1), linesBefore: 50)
+    case "cut": faults.cutMidLine = .init(rule: .first(1))
+    default: faults.malformedLine = .first(1)
+    }
+    try FileSystem.remove("\(lake.path)/_state.json")
+    let summary = try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      try await Fixture.run(Fixture.config(lake: lake.path, server: server, start: "\(first)"))
+    }
+    #expect(summary.failedWindows.count == 1)
+    let message = try #require(summary.failedWindows.first?.error)
+    #expect(message.contains("export \(first)..\(Fixture.today)"), "names the window: \(message)")
+    if kind == "terminated" { #expect(message.contains("terminated early")) }
+    #expect(!message.contains("\n"))
+    #expect(Self.visibleFiles(lake.path) == before, "committed partitions are never touched")
+    #expect(Self.hiddenFiles(lake.path).isEmpty, "temporary files are removed")
+    #expect(!FileManager.default.fileExists(atPath: "\(lake.path)/_SUCCESS"))
+    #expect(try StateStore.read("\(lake.path)/_state.json").bookmarks["export"] == nil)
+    _ = stateBefore
+  }
+
+  @Test("a wrong secret is a 401: the run stops with an auth error and the lake stays empty")
+  func unauthorized() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 5, eventsPerDay: 50, today: Fixture.today)
+    let error = await #expect(throws: MixpanelAPIError.self) {
+      try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+        var config = try Fixture.config(lake: lake.path, server: server, start: "2024-07-01")
+        config.credentials = .projectSecret("wrong-secret")
+        return try await Fixture.run(config)
+      }
+    }
+    #expect(error?.kind == .unauthorized)
+    #expect(error?.description.contains("api_secret") == true)
+    #expect(error?.description.contains("wrong-secret") == false)
+    #expect(Self.visibleFiles(lake.path).isEmpty)
+  }
+}

@@ -73,10 +73,15 @@ let package = Package(
     .testTarget(name: "NDJSONTests", dependencies: ["NDJSON", "CalendarDay"]),
     .testTarget(name: "LakeTests", dependencies: ["Lake", "NDJSON", "CalendarDay"]),
     .testTarget(name: "MixpanelAPITests", dependencies: ["MixpanelAPI", "CalendarDay"]),
-    .testTarget(name: "MixpanelFakeTests", dependencies: ["MixpanelFake"]),
+    .testTarget(
+      name: "MixpanelFakeTests",
+      dependencies: ["MixpanelFake", .product(name: "Logging", package: "swift-log")]),
     .testTarget(
       name: "MixpanelLakeTests",
-      dependencies: ["MixpanelLake", "MixpanelFake", "Lake", "NDJSON", "MixpanelAPI", "CalendarDay"]),
+      dependencies: [
+        "MixpanelLake", "MixpanelFake", "Lake", "NDJSON", "MixpanelAPI", "CalendarDay",
+        .product(name: "InMemoryLogging", package: "swift-log"),
+      ]),
   ]
 )
 

@@ -31,7 +31,12 @@ final class PartitionWriter {
   func suspend() throws(LakeError) {
     guard let part = current else { return }
     current = nil
-    finished.append(try part.finish())
+    do {
+      finished.append(try part.finish())
+    } catch {
+      part.discard()
+      throw error
+    }
   }
 
   private func open() throws(LakeError) -> PartFile {

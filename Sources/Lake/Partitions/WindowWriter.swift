@@ -89,19 +89,24 @@ public final class WindowWriter {
 
   /// Makes the window visible: every day it asked for gets a manifest listing exactly the new
   /// files (an empty day gets an empty manifest), and files of earlier runs are removed.
+  ///
+  /// Two phases: first every part file of the window is finished and fsynced (a failure here,
+  /// such as a full disk, leaves the lake exactly as it was); then each partition is switched
+  /// over by its own atomic manifest. Should the second phase fail half-way, every partition is
+  /// still either old or new, and the bookmark has not moved, so the next run repairs the window.
   public func commit(committedAt: Int64) throws(LakeError) -> WindowCommitSummary {
-    var summary = WindowCommitSummary(window: window)
+    var finished: [(day: Day?, relative: String, files: [ManifestFile])] = []
     for (index, writer) in partitions.enumerated() {
       let day = days.lowerBound.adding(days: index)
-      let relative = Self.partitionPath(stream: stream, day: day)
-      let files = try writer?.finishAll() ?? []
-      let manifest = try commitPartition(relative, files: files, committedAt: committedAt)
-      summary.add(manifest, day: day)
+      finished.append((day, Self.partitionPath(stream: stream, day: day), try writer?.finishAll() ?? []))
     }
     if let outOfWindow {
-      let manifest = try commitPartition(
-        outOfWindow.relativePath, files: try outOfWindow.finishAll(), committedAt: committedAt)
-      summary.add(manifest, day: nil)
+      finished.append((nil, outOfWindow.relativePath, try outOfWindow.finishAll()))
+    }
+    var summary = WindowCommitSummary(window: window)
+    for entry in finished {
+      let manifest = try commitPartition(entry.relative, files: entry.files, committedAt: committedAt)
+      summary.add(manifest, day: entry.day)
     }
     return summary
   }

@@ -1,28 +1,3 @@
-/// A fault chosen for one export request.
-enum InjectedFault: Equatable {
-  case serverError
-  case tooManyRequests(retryAfterSeconds: Int?)
-  case cutMidLine(reset: Bool)
-  case terminatedEarly(linesBefore: Int?, marker: String)
-  case malformedLine
-  case stallMidBody(Duration)
-  case slowFirstByte(Duration)
-  case dribble(chunkBytes: Int, interval: Duration)
-
-  var name: String {
-    switch self {
-    case .serverError: "status5xx"
-    case .tooManyRequests: "burst429"
-    case .cutMidLine(let reset): reset ? "cutMidLineReset" : "cutMidLine"
-    case .terminatedEarly: "terminatedEarly"
-    case .malformedLine: "malformedLine"
-    case .stallMidBody: "stallMidBody"
-    case .slowFirstByte: "slowFirstByte"
-    case .dribble: "dribble"
-    }
-  }
-}
-
 /// Rolls seeded dice for each export request. Thread-safe; deterministic for a given request order.
 final class FaultInjector: Sendable {
   private struct State {

@@ -3,26 +3,6 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A running fake server, valid inside `withFakeMixpanelServer`'s body.
-public struct FakeServerHandle: Sendable {
-  public let host: String
-  public let port: Int
-  /// Every request received so far.
-  public let requestLog: FakeRequestLog
-  public let project: FakeProject
-  let faults: FaultInjector
-
-  /// `http://127.0.0.1:PORT`
-  public var baseURL: String {
-    "http://\(self.host):\(self.port)"
-  }
-
-  /// How many times each fault kind has been injected (keys as in `FakeRequestLogEntry.fault`).
-  public var injectedFaults: [String: Int] {
-    self.faults.injectedCounts
-  }
-}
-
 /// Serves `project` on loopback for the duration of `body`, then shuts down (also on throw).
 public func withFakeMixpanelServer<T>(
   _ project: FakeProject,

@@ -28,6 +28,7 @@ final class ResponseStreamer {
   private var waiting = false
   private var finished = false
   private var lastWrite: EventLoopFuture<Void>?
+  private var scheduled: Scheduled<Void>?
 
   init(
     plan: ResponsePlan, context: ChannelHandlerContext, keepAlive: Bool,
@@ -51,7 +52,7 @@ final class ResponseStreamer {
   func start() {
     if let delay = self.plan.firstByteDelay {
       self.waiting = true
-      self.context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) {
+      self.scheduled = self.context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) {
         self.waiting = false
         self.sendHead()
         self.pump()
@@ -70,6 +71,8 @@ final class ResponseStreamer {
   /// The connection went away; stop without writing anything else.
   func abandon() {
     self.finished = true
+    self.scheduled?.cancel()
+    self.scheduled = nil
   }
 
   private func sendHead() {
@@ -99,7 +102,7 @@ final class ResponseStreamer {
         self.flushCompressor()
         self.context.flush()
         self.waiting = true
-        loop.scheduleTask(in: TimeAmount(stall.duration)) {
+        self.scheduled = loop.scheduleTask(in: TimeAmount(stall.duration)) {
           self.waiting = false
           self.pump()
         }
@@ -121,7 +124,7 @@ final class ResponseStreamer {
       if let delay = self.paceDelay(for: chunk.readableBytes) {
         self.context.flush()
         self.waiting = true
-        loop.scheduleTask(in: delay) {
+        self.scheduled = loop.scheduleTask(in: delay) {
           self.waiting = false
           self.pump()
         }

@@ -98,7 +98,7 @@ public enum ConfigLoader {
       compression: compression, compressionLevel: level,
       maxConcurrentWindows: try values.int("max_concurrent_windows", range: 1...100) ?? 4,
       maxPartBytes: try values.int("max_part_bytes", range: 1 << 16...(1 << 40)) ?? 256 << 20,
-      streams: streams)
+      streams: streams, failureInjector: nil)
   }
 
   private static func parseRegion(_ values: ConfigValues) throws -> Region {

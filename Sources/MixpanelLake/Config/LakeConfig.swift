@@ -29,6 +29,8 @@ public struct LakeConfig: Sendable {
   public var maxConcurrentWindows: Int
   public var maxPartBytes: Int
   public var streams: [String]
+  /// Test hook: makes chosen file writes fail (a full disk, an unwritable mount).
+  public var failureInjector: FailureInjector?
 
   /// The zone whose calendar days the export API uses for this project (mixpanel-api.md §14.2).
   public var exportDayZone: String { legacyProjectTimezone ? projectTimezone : "UTC" }
@@ -37,7 +39,9 @@ public struct LakeConfig: Sendable {
   public var resolvedStatePath: String { statePath ?? "\(lake)/_state.json" }
 
   public var writerSettings: WriterSettings {
-    WriterSettings(compression: compression, level: compressionLevel, maxPartBytes: maxPartBytes)
+    WriterSettings(
+      compression: compression, level: compressionLevel, maxPartBytes: maxPartBytes,
+      failureInjector: failureInjector)
   }
 
   public var clientConfiguration: MixpanelClientConfiguration {

@@ -138,6 +138,13 @@ final class RawHTTPConnection {
   }
 
   func readResponse() throws -> RawHTTPResponse {
+    let response = try self.readHead()
+    guard response.ending == .complete else { return response }
+    return try self.readBody(of: response)
+  }
+
+  /// Reads the status line and headers only.
+  func readHead() throws -> RawHTTPResponse {
     guard let statusLine = try self.readLine() else {
       if self.sawReset { return RawHTTPResponse(status: 0, headers: [], body: [], ending: .reset) }
       throw RawHTTPError(description: "connection closed before a response")
@@ -152,6 +159,12 @@ final class RawHTTPConnection {
       response.headers.append(
         (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
     }
+    return response
+  }
+
+  /// Reads the body that follows `head` (from `readHead`).
+  func readBody(of head: RawHTTPResponse) throws -> RawHTTPResponse {
+    var response = head
     if response.header("transfer-encoding")?.lowercased() == "chunked" {
       while true {
         guard let sizeLine = try self.readLine(), let size = Int(sizeLine, radix: 16) else {

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# End-to-end throughput and memory of mixpanel-lake against baselines measured in the same run.
+#
+#   Benchmarks/compare.sh [DAYS] [EVENTS_PER_DAY]      (default 30 × 20000, about 520 MB of NDJSON)
+#
+# Serves the data set from the fake Mixpanel on loopback, then, on the same bytes:
+#   - curl → /dev/null            how fast the fake serves (must be ≥ 3× the exporter)
+#   - zstd -3 -T1, gzip -6        the single-core codec baselines
+#   - mixpanel-lake export (zstd and gzip) under /usr/bin/time -v: wall time, peak RSS
+# and prints events/s, MB/s and the ratios issue 7 asks for. Figures are ratios because these
+# machines are noisy; absolute numbers are only for orientation.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DAYS=${1:-30}
+EPD=${2:-20000}
+TODAY=2024-07-15
+FROM=$(date -u -d "$TODAY - $((DAYS - 1)) days" +%F)
+WORK=$(mktemp -d /tmp/mixpanel-lake-bench.XXXXXX)
+trap 'kill $FAKE_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+swift build -c release --product mixpanel-lake >/dev/null
+BIN=.build/release/mixpanel-lake
+PORT=$((20000 + RANDOM % 20000))
+$BIN fake-server --port "$PORT" --events-per-day "$EPD" --seed 7 --today "$TODAY" --api-secret bench-secret \
+  >"$WORK/fake.log" 2>&1 &
+FAKE_PID=$!
+for _ in $(seq 1 100); do grep -q listening "$WORK/fake.log" 2>/dev/null && break; sleep 0.1; done
+URL="http://127.0.0.1:$PORT/api/2.0/export?from_date=$FROM&to_date=$TODAY"
+
+now() { date +%s.%N; }
+secs() { echo "$2 - $1" | bc -l; }
+
+curl -sf -u bench-secret: "$URL" -o "$WORK/data.jsonl"   # warm the fake's cache, keep the bytes
+BYTES=$(stat -c %s "$WORK/data.jsonl")
+EVENTS=$(wc -l <"$WORK/data.jsonl")
+t0=$(now); curl -sf -u bench-secret: "$URL" -o /dev/null; t1=$(now); FAKE_S=$(secs "$t0" "$t1")
+t0=$(now); zstd -3 -T1 -q -c "$WORK/data.jsonl" >/dev/null; t1=$(now); ZSTD_S=$(secs "$t0" "$t1")
+t0=$(now); gzip -6 -c "$WORK/data.jsonl" >/dev/null; t1=$(now); GZIP_S=$(secs "$t0" "$t1")
+
+run_export() { # $1 = compression; prints "seconds rss_kb"
+  rm -rf "$WORK/lake"
+  cat >"$WORK/config.json" <<JSON
+{"api_secret": "bench-secret", "start_date": "$FROM", "end_date": "$TODAY",
+ "export_api_url": "http://127.0.0.1:$PORT", "lake": "$WORK/lake", "compression": "$1",
+ "date_window_size": ${WINDOW:-1}, "max_concurrent_windows": ${CONCURRENCY:-4}}
+JSON
+  /usr/bin/time -v $BIN export --config "$WORK/config.json" --quiet >"$WORK/out.txt" 2>"$WORK/time.txt"
+  local wall rss
+  wall=$(grep 'Elapsed (wall clock)' "$WORK/time.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  rss=$(grep 'Maximum resident set size' "$WORK/time.txt" | awk '{print $NF}')
+  echo "$wall $rss"
+}
+read -r Z_S Z_RSS < <(run_export zstd)
+read -r G_S G_RSS < <(run_export gzip)
+
+MB=$(echo "$BYTES / 1000000" | bc -l)
+printf 'data set: %d days x %d events/day = %d events, %.1f MB of NDJSON (windows of %s day(s), %s in flight)\n' \
+  "$DAYS" "$EPD" "$EVENTS" "$MB" "${WINDOW:-1}" "${CONCURRENCY:-4}"
+printf '%-34s %8s %10s %12s %10s\n' "what" "seconds" "MB/s" "events/s" "peak RSS"
+row() { printf '%-34s %8.2f %10.1f %12.0f %10s\n' "$1" "$2" "$(echo "$MB / $2" | bc -l)" "$(echo "$EVENTS / $2" | bc -l)" "$3"; }
+row "fake server → curl"          "$FAKE_S" "-"
+row "zstd -3 -T1 (baseline)"      "$ZSTD_S" "-"
+row "gzip -6 (baseline)"          "$GZIP_S" "-"
+row "mixpanel-lake export zstd-3" "$Z_S" "$((Z_RSS / 1024)) MB"
+row "mixpanel-lake export gzip-6" "$G_S" "$((G_RSS / 1024)) MB"
+printf 'ratio export zstd vs zstd -3 -T1: %.2f (target >= 1.0)\n' "$(echo "$ZSTD_S / $Z_S" | bc -l)"
+printf 'ratio export gzip vs gzip -6:     %.2f (target >= 0.9)\n' "$(echo "$GZIP_S / $G_S" | bc -l)"
+printf 'ratio fake serve vs export zstd:  %.2f (target >= 3.0)\n' "$(echo "$Z_S / $FAKE_S" | bc -l)"

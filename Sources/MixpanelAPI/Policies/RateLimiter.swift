@@ -1,0 +1,162 @@
+public import Logging
+
+/// Paces requests to one Mixpanel API family of one project: carries out the decisions of a
+/// ``RateLimiterState`` by sleeping on an injected `Clock`.
+///
+/// Waiters are served first come, first served: only the head of the queue asks the state and
+/// sleeps; the others are parked until they reach the head. A cancelled waiter leaves the queue
+/// with `CancellationError` and holds no permit.
+///
+/// ```swift
+/// let limiter = RateLimiter(policy: .export, clock: ContinuousClock(), logger: logger)
+/// let body = try await limiter.withPermit { try await client.export(request) }
+/// ```
+public actor RateLimiter<C: Clock> where C.Duration == Duration {
+  public let policy: RateLimitPolicy
+  /// Acquires that had to wait at least once.
+  public private(set) var waits = 0
+  /// Time spent waiting, summed over all acquires.
+  public private(set) var totalWaited: Duration = .zero
+  /// Permits handed out.
+  public private(set) var granted = 0
+
+  private let clock: C
+  private let logger: Logger
+  private var state: RateLimiterState<C.Instant>
+  /// Tickets of the waiting acquires, oldest first.
+  private var queue: [UInt64] = []
+  /// Parked waiters: not at the head yet, or at the head and waiting for a release.
+  private var parked: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+  private var nextTicket: UInt64 = 0
+
+  public init(policy: RateLimitPolicy, clock: C, logger: Logger) {
+    self.policy = policy
+    self.clock = clock
+    self.logger = logger
+    self.state = RateLimiterState(policy: policy)
+  }
+
+  /// Requests granted and not yet released.
+  public var inFlight: Int { state.inFlight }
+  /// Acquires waiting for a permit.
+  public var waiting: Int { queue.count }
+
+  /// Waits until a request may start, then takes a permit; call ``release()`` when it finishes.
+  ///
+  /// - Throws: `CancellationError` if the task is cancelled while waiting (no permit is taken).
+  public func acquire() async throws {
+    try Task.checkCancellation()
+    let ticket = nextTicket
+    nextTicket += 1
+    queue.append(ticket)
+    let arrived = clock.now
+    var waited = false
+    do {
+      while true {
+        guard queue.first == ticket else {
+          waited = true
+          try await park(ticket)
+          continue
+        }
+        let now = clock.now
+        switch state.tryAcquire(at: now) {
+        case .granted:
+          leaveQueue(ticket)
+          granted += 1
+          if waited {
+            waits += 1
+            totalWaited += arrived.duration(to: now)
+          }
+          return
+        case .wait(let until, let reason):
+          waited = true
+          logWait(seconds: now.duration(to: until), reason: reason.rawValue)
+          try await clock.sleep(until: until, tolerance: nil)
+        case .waitForRelease:
+          waited = true
+          logWait(seconds: nil, reason: "concurrency")
+          try await park(ticket)
+        }
+      }
+    } catch {
+      leaveQueue(ticket)
+      throw error
+    }
+  }
+
+  /// A request finished (successfully or not): frees its concurrency slot.
+  public func release() {
+    state.release()
+    if let head = queue.first { unpark(head) }
+  }
+
+  /// After a 429: no request starts in the next `duration`, whoever asks.
+  public func penalize(for duration: Duration) {
+    state.penalize(until: clock.now.advanced(by: duration))
+    logger.info("ratelimit.penalty", metadata: ["seconds": "\(Self.seconds(duration))"])
+  }
+
+  /// Acquires a permit, runs `body`, and releases the permit when `body` returns or throws.
+  public func withPermit<T>(
+    isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
+  ) async throws -> T {
+    try await acquire()
+    do {
+      let result = try await body()
+      await release()
+      return result
+    } catch {
+      await release()
+      throw error
+    }
+  }
+
+  // MARK: - Waiting
+
+  private func park(_ ticket: UInt64) async throws {
+    try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        if Task.isCancelled {
+          continuation.resume(throwing: CancellationError())
+        } else {
+          parked[ticket] = continuation
+        }
+      }
+    } onCancel: {
+      Task { await self.cancelParked(ticket) }
+    }
+  }
+
+  private func cancelParked(_ ticket: UInt64) {
+    parked.removeValue(forKey: ticket)?.resume(throwing: CancellationError())
+  }
+
+  private func unpark(_ ticket: UInt64) {
+    parked.removeValue(forKey: ticket)?.resume()
+  }
+
+  /// Removes `ticket` from the queue and lets the new head (if any) ask.
+  private func leaveQueue(_ ticket: UInt64) {
+    guard let index = queue.firstIndex(of: ticket) else { return }
+    queue.remove(at: index)
+    if index == 0, let head = queue.first { unpark(head) }
+  }
+
+  private func logWait(seconds: Duration?, reason: String) {
+    var metadata: Logger.Metadata = ["reason": "\(reason)", "in_flight": "\(state.inFlight)"]
+    if let seconds { metadata["seconds"] = "\(Self.seconds(seconds))" }
+    logger.info("ratelimit.wait", metadata: metadata)
+  }
+
+  private static func seconds(_ duration: Duration) -> Double {
+    let (seconds, attoseconds) = duration.components
+    return Double(seconds) + Double(attoseconds) / 1e18
+  }
+}
+
+extension RateLimiter where C == ContinuousClock {
+  /// A limiter on the real, monotonic clock.
+  public init(policy: RateLimitPolicy, logger: Logger) {
+    self.init(policy: policy, clock: ContinuousClock(), logger: logger)
+  }
+}

@@ -1,0 +1,135 @@
+/// Decides, after a failed attempt, whether to retry (and after how long), split the window, or
+/// give up. A pure value: no clock, no sleeping; the caller carries the decision out.
+///
+/// Attempt `n` is the number of the attempt that just failed (the first request is attempt 1).
+/// Until `maxAttempts` attempts have failed, a retryable failure waits
+/// `min(base * 2^(n-1), cap)` with full jitter, that is a random delay in `0...that`:
+///
+/// | failed attempt | 429, no Retry-After (30 s, cap 15 min) | 5xx, transport, bad body (2 s, cap 5 min) |
+/// | -------------- | -------------------------------------- | ----------------------------------------- |
+/// | 1              | ≤ 30 s                                 | ≤ 2 s                                     |
+/// | 2              | ≤ 60 s                                 | ≤ 4 s                                     |
+/// | 3              | ≤ 2 min                                | ≤ 8 s                                     |
+/// | 4              | ≤ 4 min                                | ≤ 16 s                                    |
+/// | 5              | ≤ 8 min                                | ≤ 32 s                                    |
+/// | 6 (default max)| split or fail                          | split or fail                             |
+/// | 6+ (larger max)| ≤ 15 min (cap)                         | ≤ 64 s, 128 s, 256 s, then 5 min (cap)    |
+///
+/// A 429 with `Retry-After: s` waits `s` plus a jitter of at most `retryAfterSpread` (1 s by
+/// default): never less than the server asked, and never jittered below it. The caller should
+/// also ``RateLimiter/penalize(for:)`` its limiter by the same delay, so that other requests to
+/// the same API hold off too.
+///
+/// 400, 401, 402, 403, 404 and other unexpected statuses fail at once: sending the same request
+/// again cannot help. When retryable attempts run out:
+///
+/// | failure                                      | window ≥ 2 days | one-day window |
+/// | -------------------------------------------- | --------------- | -------------- |
+/// | 5xx, transport, truncated, invalid line, terminated early, idle timeout | `.split` | `.fail` |
+/// | 429                                          | `.fail`         | `.fail`        |
+///
+/// A 429 never splits: halves are two requests against the same exhausted budget.
+public struct RetryPolicy: Sendable {
+  /// Attempts per request, the first one included.
+  public var maxAttempts: Int
+  /// First wait after a 429 without `Retry-After`; doubles per failed attempt.
+  public var baseDelay: Duration
+  /// Longest wait after a 429 without `Retry-After`.
+  public var maxDelay: Duration
+  /// First wait after a 5xx, a transport error or a broken body; doubles per failed attempt.
+  public var transientBaseDelay: Duration
+  /// Longest wait after a 5xx, a transport error or a broken body.
+  public var transientMaxDelay: Duration
+  /// Jitter added above a server's `Retry-After`.
+  public var retryAfterSpread: Duration
+  /// Picks a delay in `0...bound` (full jitter). Tests inject a deterministic one.
+  public var jitter: @Sendable (_ bound: Duration) -> Duration
+
+  public init(
+    maxAttempts: Int = 6,
+    baseDelay: Duration = .seconds(30),
+    maxDelay: Duration = .seconds(15 * 60),
+    transientBaseDelay: Duration = .seconds(2),
+    transientMaxDelay: Duration = .seconds(5 * 60),
+    retryAfterSpread: Duration = .seconds(1),
+    jitter: @escaping @Sendable (_ bound: Duration) -> Duration = RetryPolicy.fullJitter
+  ) {
+    precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
+    precondition(baseDelay >= .zero && transientBaseDelay >= .zero, "delays must not be negative")
+    self.maxAttempts = maxAttempts
+    self.baseDelay = baseDelay
+    self.maxDelay = maxDelay
+    self.transientBaseDelay = transientBaseDelay
+    self.transientMaxDelay = transientMaxDelay
+    self.retryAfterSpread = retryAfterSpread
+    self.jitter = jitter
+  }
+
+  /// A uniformly random delay in `0...bound`, from the system's random source.
+  @Sendable public static func fullJitter(_ bound: Duration) -> Duration {
+    let nanoseconds = nanoseconds(bound)
+    guard nanoseconds > 0 else { return .zero }
+    return .nanoseconds(Int64.random(in: 0...nanoseconds))
+  }
+
+  /// What to do after attempt `attempt` (1-based) failed with `failure`.
+  ///
+  /// - Parameter windowDays: days the request covers; pass 1 for requests that cannot be split
+  ///   (engage pages, discovery calls…).
+  public func decide(_ failure: RetryableFailure, attempt: Int, windowDays: Int) -> RetryDecision {
+    precondition(attempt >= 1, "attempt numbers start at 1")
+    let backoff: (base: Duration, cap: Duration)
+    var retryAfter: Duration?
+    switch failure {
+    case .http(let error):
+      switch error.kind {
+      case .badRequest, .unauthorized, .paymentRequired, .forbidden, .notFound, .unexpectedStatus:
+        return .fail(reason: error.description)
+      case .rateLimited:
+        guard attempt < maxAttempts else {
+          return .fail(reason: "rate limited on \(attempt) attempts in a row: \(error.description)")
+        }
+        backoff = (baseDelay, maxDelay)
+        retryAfter = error.retryAfterSeconds.map { Self.duration(seconds: $0) }
+      case .server, .transport:
+        backoff = (transientBaseDelay, transientMaxDelay)
+      }
+    case .truncatedBody, .invalidLine, .terminatedEarly, .idleTimeout:
+      backoff = (transientBaseDelay, transientMaxDelay)
+    }
+    guard attempt < maxAttempts else {
+      if windowDays >= 2 { return .split }
+      return .fail(reason: "gave up after \(attempt) attempts: \(failure.description)")
+    }
+    if let retryAfter {
+      return .retry(after: retryAfter + clamped(jitter(retryAfterSpread), to: retryAfterSpread))
+    }
+    let ceiling = Self.exponential(base: backoff.base, cap: backoff.cap, failedAttempt: attempt)
+    return .retry(after: clamped(jitter(ceiling), to: ceiling))
+  }
+
+  /// `min(base * 2^(failedAttempt-1), cap)`, without overflowing for large attempt numbers.
+  public static func exponential(base: Duration, cap: Duration, failedAttempt: Int) -> Duration {
+    var delay = base
+    var doublings = failedAttempt - 1
+    while doublings > 0, delay < cap {
+      delay *= 2
+      doublings -= 1
+    }
+    return min(delay, cap)
+  }
+
+  private func clamped(_ value: Duration, to bound: Duration) -> Duration {
+    min(max(value, .zero), max(bound, .zero))
+  }
+
+  private static func duration(seconds: Double) -> Duration {
+    guard seconds.isFinite, seconds > 0 else { return .zero }
+    return .nanoseconds(Int64((min(seconds, 1e9) * 1e9).rounded(.up)))
+  }
+
+  private static func nanoseconds(_ duration: Duration) -> Int64 {
+    let (seconds, attoseconds) = duration.components
+    return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+  }
+}

@@ -18,8 +18,9 @@ FROM=$(date -u -d "$TODAY - $((DAYS - 1)) days" +%F)
 WORK=$(mktemp -d /tmp/mixpanel-lake-bench.XXXXXX)
 trap 'kill $FAKE_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-swift build -c release --product mixpanel-lake >/dev/null
-BIN=.build/release/mixpanel-lake
+SCRATCH=${SCRATCH:-.build}
+swift build -c release --product mixpanel-lake --scratch-path "$SCRATCH" >/dev/null
+BIN=$SCRATCH/release/mixpanel-lake
 PORT=$((20000 + RANDOM % 20000))
 $BIN fake-server --port "$PORT" --events-per-day "$EPD" --seed 7 --today "$TODAY" --api-secret bench-secret \
   >"$WORK/fake.log" 2>&1 &

@@ -6,10 +6,12 @@ import MixpanelFake
 struct FakeServerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "fake-server",
-    abstract: "Serve a deterministic fake Mixpanel export API on loopback (for tests, benchmarks and demos).",
+    abstract:
+      "Serve a deterministic fake Mixpanel export and Query API on loopback (for tests, benchmarks and demos).",
     discussion: """
       The same flags always serve the same events. With --truth, print the per-day event counts \
-      the export endpoint returns for --from…--to as JSON and exit.
+      the export endpoint returns for --from…--to (at --now) as JSON and exit; with \
+      --duplicate-share above 0 each day shows {"rows": n, "uniqueRows": m}.
       """)
 
   @Option(help: "Port to listen on (0 picks a free one).")
@@ -42,6 +44,27 @@ struct FakeServerCommand: AsyncParsableCommand {
   @Option(help: "Pace each connection's response body to this many bytes per second.")
   var bandwidthBytesPerSecond: Int?
 
+  @Option(
+    help:
+      "The server's now (epoch seconds or ISO-8601): only events processed by then are served (default: all)."
+  )
+  var now: String?
+
+  @Flag(help: "Make some events arrive 1–4 days late (their mp_processing_time_ms).")
+  var lateArrivals = false
+
+  @Option(help: "Share of late events with --late-arrivals (0…1).")
+  var lateShare = 0.05
+
+  @Option(help: "Share of events served twice in their day (same bytes, same $insert_id; 0…1).")
+  var duplicateShare = 0.0
+
+  @Option(help: "Number of user profiles served by engage (user_10000, user_10001, …).")
+  var profiles = 0
+
+  @Option(help: "Engage session_ids expire this many seconds after page 0 (default: never).")
+  var engageSessionSeconds: Double?
+
   @Flag(help: "Print the per-day truth for --from…--to as JSON and exit.")
   var truth = false
 
@@ -56,6 +79,13 @@ struct FakeServerCommand: AsyncParsableCommand {
 
   func validate() throws {
     if let today, FakeDay(today) == nil { throw ValidationError("--today must be yyyy-mm-dd") }
+    if let now, Self.epochSeconds(now) == nil {
+      throw ValidationError("--now must be epoch seconds or ISO-8601 (e.g. 2024-06-30T12:00:00Z)")
+    }
+    guard profiles >= 0 else { throw ValidationError("--profiles must not be negative") }
+    guard (0...1).contains(lateShare), (0...1).contains(duplicateShare) else {
+      throw ValidationError("--late-share and --duplicate-share must be in 0…1")
+    }
     if truth {
       guard let from, FakeDay(from) != nil, let to, FakeDay(to) != nil else {
         throw ValidationError("--truth needs --from and --to as yyyy-mm-dd")
@@ -72,13 +102,15 @@ struct FakeServerCommand: AsyncParsableCommand {
   func run() async throws {
     let project = self.makeProject()
     if truth, let from = from.flatMap(FakeDay.init), let to = to.flatMap(FakeDay.init) {
-      print(project.truth(from: from, to: to).json)
+      let truth = project.truth(from: from, to: to)
+      print(duplicateShare > 0 ? truth.detailedJSON : truth.json)
       return
     }
     let logger = Logger(label: "mixpanel-lake.fake")
     let configuration = FakeServerConfiguration(
       host: host, port: port, bandwidthBytesPerSecondPerConnection: bandwidthBytesPerSecond,
-      faults: faults.faults, rateLimits: faults.rateLimits, clock: SystemFakeClock(scale: faults.timeScale))
+      faults: faults.faults, rateLimits: faults.rateLimits, clock: SystemFakeClock(scale: faults.timeScale),
+      engageSessionLifetime: engageSessionSeconds.map { .seconds($0) })
     try await runFakeMixpanelServer(project, configuration: configuration, logger: logger) { handle in
       FileHandle.standardOutput.write(Data("fake-mixpanel listening on \(handle.baseURL)\n".utf8))
     }
@@ -92,7 +124,22 @@ struct FakeServerCommand: AsyncParsableCommand {
     }
     return FakeProject(
       seed: seed, eventsPerDay: eventsPerDay, today: today.flatMap(FakeDay.init), apiSecret: secret,
-      serviceAccount: account)
+      serviceAccount: account, now: now.flatMap(Self.epochSeconds), lateArrivals: lateArrivals,
+      lateShare: lateShare, duplicateShare: duplicateShare, profiles: profiles)
+  }
+
+  /// Epoch seconds from `1719748800`, `2024-06-30T12:00:00Z`, `2024-06-30T12:00:00.5+02:00`
+  /// or `2024-06-30`.
+  static func epochSeconds(_ text: String) -> Int64? {
+    if let seconds = Int64(text) { return seconds }
+    for options: ISO8601DateFormatter.Options in [
+      [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
+    ] {
+      let formatter = ISO8601DateFormatter()
+      formatter.formatOptions = options
+      if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970.rounded(.down)) }
+    }
+    return nil
   }
 }
 
@@ -152,7 +199,10 @@ struct FakeServerFaultOptions: ParsableArguments {
   @Option(help: "Milliseconds between dribbled chunks.")
   var faultDribbleIntervalMs = 5
 
-  @Flag(help: "Enforce Mixpanel's export limits: 60/hour, 3/second, 100 concurrent (429 beyond).")
+  @Flag(
+    help:
+      "Enforce Mixpanel's limits: export 60/hour, 3/second, 100 concurrent; Query API 60/hour, 5 concurrent (429 beyond)."
+  )
   var rateLimit = false
 
   @Option(help: "Rate limit: queries per sliding hour.")

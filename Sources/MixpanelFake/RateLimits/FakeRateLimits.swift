@@ -1,4 +1,5 @@
-/// Mixpanel's export rate limits (§12): a sliding hour, a one-second window, and a concurrency cap.
+/// Mixpanel's rate limits for one API family (§12): a sliding hour, a one-second window (export
+/// only), and a concurrency cap.
 public struct FakeRateLimits: Sendable, Hashable {
   public var perHour: Int
   public var perSecond: Int
@@ -15,4 +16,8 @@ public struct FakeRateLimits: Sendable, Hashable {
 
   /// The documented export limits: 60/hour, 3/second, 100 concurrent.
   public static let mixpanelExport = FakeRateLimits()
+
+  /// The documented Query API limits, shared by every Query endpoint: 60/hour, 5 concurrent
+  /// (no per-second limit).
+  public static let mixpanelQuery = FakeRateLimits(perHour: 60, perSecond: Int.max, maxConcurrent: 5)
 }

@@ -1,5 +1,11 @@
-/// Admits or rejects export requests against `FakeRateLimits`, using the server's clock.
+/// Admits or rejects the requests of one API family (export, or Query) against
+/// `FakeRateLimits`, using the server's clock.
 final class RateLimiter: Sendable {
+  enum Family: Sendable {
+    case export
+    case query
+  }
+
   enum Decision: Equatable {
     case admitted
     case rejected(message: String, retryAfterSeconds: Int)
@@ -10,12 +16,14 @@ final class RateLimiter: Sendable {
     var running = 0
   }
 
+  private let family: Family
   private let limits: FakeRateLimits
   private let clock: any FakeClock
   private let projectLabel: String
   private let state = Locked(State())
 
-  init(limits: FakeRateLimits, clock: any FakeClock, projectLabel: String) {
+  init(family: Family = .export, limits: FakeRateLimits, clock: any FakeClock, projectLabel: String) {
+    self.family = family
     self.limits = limits
     self.clock = clock
     self.projectLabel = projectLabel
@@ -27,6 +35,9 @@ final class RateLimiter: Sendable {
     return self.state.withLock { state in
       let hour = Duration.seconds(3_600)
       state.admissions.removeAll { now - $0 >= hour }
+      if self.family == .query {
+        return self.admitQuery(now: now, state: &state)
+      }
       if state.running >= self.limits.maxConcurrent {
         return .rejected(
           message: "too many export requests in progress for this project", retryAfterSeconds: 1)
@@ -50,6 +61,27 @@ final class RateLimiter: Sendable {
       state.running += 1
       return .admitted
     }
+  }
+
+  /// The Query family: one message for both the hourly and the concurrency limit (§12.1).
+  private func admitQuery(now: Duration, state: inout State) -> Decision {
+    let hour = Duration.seconds(3_600)
+    let concurrent = state.running >= self.limits.maxConcurrent
+    let hourly = state.admissions.count >= self.limits.perHour
+    guard concurrent || hourly else {
+      state.admissions.append(now)
+      state.running += 1
+      return .admitted
+    }
+    let running = state.running + (concurrent ? 1 : 0)
+    let lastHour = state.admissions.count + (hourly ? 1 : 0)
+    let message =
+      "Query rate limit exceeded for \(self.projectLabel). \(running)/\(self.limits.maxConcurrent) queries running concurrently and \(lastHour)/\(self.limits.perHour) queries running in the last hour. For more information, please consult our documentation at https://help.mixpanel.com/hc/en-us/articles/115004602563-Rate-Limits-for-Export-API-Endpoints"
+    var wait = Duration.seconds(1)
+    if hourly {
+      wait = max(wait, state.admissions[state.admissions.count - self.limits.perHour] + hour - now)
+    }
+    return .rejected(message: message, retryAfterSeconds: Self.ceilSeconds(wait))
   }
 
   func release() {

@@ -11,13 +11,17 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
   private struct Active {
     let logIndex: Int
-    let admitted: Bool
+    let admittedBy: RateLimiter?
     var streamer: ResponseStreamer?
   }
+
+  /// Request bodies (form-encoded Query parameters) beyond this are cut off.
+  private static let maximumBodyBytes = 1 << 20
 
   private let router: RequestRouter
   private let logger: Logger
   private var head: HTTPRequestHead?
+  private var body: ByteBuffer?
   private var active: Active?
   private var channelIsActive = true
 
@@ -30,12 +34,19 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     switch self.unwrapInboundIn(data) {
     case .head(let head):
       self.head = head
-    case .body:
-      break
+      self.body = nil
+    case .body(var part):
+      if self.body == nil {
+        self.body = part
+      } else if self.body!.readableBytes + part.readableBytes <= Self.maximumBodyBytes {
+        self.body!.writeBuffer(&part)
+      }
     case .end:
       guard let head = self.head else { return }
+      let body = self.body
       self.head = nil
-      self.handle(head, context: context)
+      self.body = nil
+      self.handle(head, body: body, context: context)
     }
   }
 
@@ -58,13 +69,14 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     context.close(promise: nil)
   }
 
-  private func handle(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+  private func handle(_ head: HTTPRequestHead, body requestBody: ByteBuffer?, context: ChannelHandlerContext)
+  {
     let (path, parameters) = QueryString.split(uri: head.uri)
     let logIndex = self.router.log.record(
       method: head.method.rawValue, path: path, query: parameters,
       arrival: self.router.configuration.clock.now())
-    let (route, admitted) = self.router.route(head, logIndex: logIndex)
-    self.active = Active(logIndex: logIndex, admitted: admitted, streamer: nil)
+    let (route, admittedBy) = self.router.route(head, body: requestBody)
+    self.active = Active(logIndex: logIndex, admittedBy: admittedBy, streamer: nil)
     self.logger.trace("fake server request", metadata: ["uri": "\(path)", "index": "\(logIndex)"])
     switch route {
     case .respond(let plan):
@@ -74,7 +86,7 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
       let body = NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop) {
         project.export(
           from: request.from, to: request.to, events: request.events, limit: request.limit,
-          timeInMs: request.timeInMs)
+          timeInMs: request.timeInMs, nowMs: project.nowMs)
       }
       body.assumeIsolated().whenComplete { result in
         let plan: ResponsePlan
@@ -89,6 +101,21 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
           plan = .jsonError(.internalServerError, "unknown error", request: nil)
         }
         self.send(plan, head: head, context: context)
+      }
+    case .query(let request):
+      let responder = QueryResponder(project: self.router.project, sessions: self.router.engageSessions)
+      let uri = head.uri
+      let plan = NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop) {
+        responder.respond(to: request, uri: uri)
+      }
+      plan.assumeIsolated().whenComplete { result in
+        switch result {
+        case .success(let plan): self.send(plan, head: head, context: context)
+        case .failure(let error):
+          self.logger.error("fake server could not answer a query", metadata: ["error": "\(error)"])
+          self.send(
+            .jsonError(.internalServerError, "unknown error", request: nil), head: head, context: context)
+        }
       }
     }
   }
@@ -117,8 +144,6 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     guard let active = self.active else { return }
     self.active = nil
     self.router.log.update(active.logIndex) { $0.completed = true }
-    if active.admitted {
-      self.router.rateLimiter?.release()
-    }
+    active.admittedBy?.release()
   }
 }

@@ -12,8 +12,13 @@ public struct FakeServerConfiguration: Sendable {
   /// zlib level 1…9 (1 is fastest).
   public var gzipLevel: Int32
   public var faults: FakeFaults
-  /// nil disables rate limiting.
+  /// Export limits; nil disables rate limiting (of every family).
   public var rateLimits: FakeRateLimits?
+  /// Query API limits (every `/api/query`, `/api/2.0` and App API endpoint shares them), applied
+  /// only while `rateLimits` is on. The initialiser defaults them to `.mixpanelQuery`.
+  public var queryRateLimits: FakeRateLimits?
+  /// Engage `session_id`s expire this long (in `clock` time) after page 0; nil: never.
+  public var engageSessionLifetime: Duration?
   /// Drives rate-limit windows and request-log timestamps.
   public var clock: any FakeClock
 
@@ -26,7 +31,9 @@ public struct FakeServerConfiguration: Sendable {
     gzipLevel: Int32 = 1,
     faults: FakeFaults = .none,
     rateLimits: FakeRateLimits? = nil,
-    clock: any FakeClock = SystemFakeClock()
+    queryRateLimits: FakeRateLimits? = nil,
+    clock: any FakeClock = SystemFakeClock(),
+    engageSessionLifetime: Duration? = nil
   ) {
     self.host = host
     self.port = port
@@ -36,6 +43,8 @@ public struct FakeServerConfiguration: Sendable {
     self.gzipLevel = gzipLevel
     self.faults = faults
     self.rateLimits = rateLimits
+    self.queryRateLimits = queryRateLimits ?? (rateLimits == nil ? nil : .mixpanelQuery)
     self.clock = clock
+    self.engageSessionLifetime = engageSessionLifetime
   }
 }

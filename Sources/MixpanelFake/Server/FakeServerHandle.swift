@@ -12,6 +12,16 @@ public struct FakeServerHandle: Sendable {
     "http://\(self.host):\(self.port)"
   }
 
+  /// The project's current cut-off (epoch seconds; nil: everything is served).
+  public var now: Int64? {
+    self.project.now
+  }
+
+  /// Moves the project's `now`, e.g. to export at T1 and again at T2 against the same server.
+  public func setNow(_ epochSeconds: Int64?) {
+    self.project.setNow(epochSeconds)
+  }
+
   /// How many times each fault kind has been injected (keys as in `FakeRequestLogEntry.fault`).
   public var injectedFaults: [String: Int] {
     self.faults.injectedCounts

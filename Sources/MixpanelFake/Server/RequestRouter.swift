@@ -6,67 +6,116 @@ struct RequestRouter: Sendable {
   enum Route {
     case respond(ResponsePlan)
     case export(ExportRequest, acceptsGzip: Bool)
+    case query(QueryRequest)
   }
+
+  /// A routed request, with the limiter that admitted it (the caller must release it).
+  typealias Decision = (route: Route, admittedBy: RateLimiter?)
 
   let project: FakeProject
   let configuration: FakeServerConfiguration
   let log: FakeRequestLog
   let faults: FaultInjector
   let rateLimiter: RateLimiter?
+  let queryRateLimiter: RateLimiter?
   let authenticator: Authenticator
+  let engageSessions: EngageSessions
 
   init(project: FakeProject, configuration: FakeServerConfiguration) {
     self.project = project
     self.configuration = configuration
     self.log = FakeRequestLog()
     self.faults = FaultInjector(configuration.faults)
+    let label = project.serviceAccount.map { "project_id: \($0.projectID)" } ?? "this project"
     self.rateLimiter = configuration.rateLimits.map {
-      let label = project.serviceAccount.map { "project_id: \($0.projectID)" } ?? "this project"
-      return RateLimiter(limits: $0, clock: configuration.clock, projectLabel: label)
+      RateLimiter(limits: $0, clock: configuration.clock, projectLabel: label)
+    }
+    self.queryRateLimiter = configuration.rateLimits.flatMap { _ in configuration.queryRateLimits }.map {
+      RateLimiter(family: .query, limits: $0, clock: configuration.clock, projectLabel: label)
     }
     self.authenticator = Authenticator(apiSecret: project.apiSecret, serviceAccount: project.serviceAccount)
+    self.engageSessions = EngageSessions(
+      clock: configuration.clock, lifetime: configuration.engageSessionLifetime)
   }
 
-  /// Checks path, auth, parameters, rate limits and pre-flight faults. `admitted` is true when
-  /// the rate limiter counted the request as running (the caller must release it).
-  func route(_ head: HTTPRequestHead, logIndex: Int) -> (route: Route, admitted: Bool) {
+  /// Checks path, auth, parameters, rate limits and pre-flight faults.
+  func route(_ head: HTTPRequestHead, body: ByteBuffer?) -> Decision {
     let (rawPath, parameters) = QueryString.split(uri: head.uri)
-    let path = rawPath.count > 1 && rawPath.hasSuffix("/") ? String(rawPath.dropLast()) : rawPath
     let uri = head.uri
-    guard path == "/api/2.0/export" else {
-      return (.respond(.jsonError(.notFound, "Not found: \(path)", request: uri)), false)
-    }
     guard head.method == .GET || head.method == .POST else {
-      return (.respond(.jsonError(.methodNotAllowed, "Method not allowed", request: uri)), false)
+      return (.respond(.jsonError(.methodNotAllowed, "Method not allowed", request: uri)), nil)
     }
-    let projectID = parameters.first { $0.0 == "project_id" }?.1
+    switch APIPath(rawPath) {
+    case .export:
+      return self.routeExport(head, parameters: parameters)
+    case .query(let endpoint):
+      let merged = parameters + Self.formParameters(head, body: body)
+      return self.routeQuery(endpoint, head: head, parameters: QueryParameters(merged), app: false)
+    case .appAnnotations(let projectID):
+      let merged = [("project_id", projectID)] + parameters + Self.formParameters(head, body: body)
+      return self.routeQuery(.annotations, head: head, parameters: QueryParameters(merged), app: true)
+    case .unknown:
+      return (.respond(.jsonError(.notFound, "Not found: \(rawPath)", request: uri)), nil)
+    }
+  }
+
+  /// The parameters of an `application/x-www-form-urlencoded` body (also when untyped).
+  static func formParameters(_ head: HTTPRequestHead, body: ByteBuffer?) -> [(String, String)] {
+    guard let body, body.readableBytes > 0 else { return [] }
+    let type = head.headers.first(name: "content-type")?.lowercased() ?? "application/x-www-form-urlencoded"
+    guard type.hasPrefix("application/x-www-form-urlencoded") else { return [] }
+    return QueryString.split(uri: "?" + String(buffer: body)).parameters
+  }
+
+  /// nil when the credentials are good; otherwise the error response.
+  func authenticate(_ head: HTTPRequestHead, projectID: String?, app: Bool) -> ResponsePlan? {
+    let uri = head.uri
+    func failure(_ status: HTTPResponseStatus, _ message: String) -> ResponsePlan {
+      app ? .appError(status, message) : .jsonError(status, message, request: uri)
+    }
     switch self.authenticator.check(
       authorization: head.headers.first(name: "authorization"), projectID: projectID)
     {
-    case .projectSecret, .serviceAccount: break
-    case .unauthorized:
-      return (.respond(.jsonError(.unauthorized, "Invalid username or secret", request: uri)), false)
-    case .badProjectID(let message):
-      return (.respond(.jsonError(.badRequest, message, request: uri)), false)
-    case .forbidden(let message):
-      return (.respond(.jsonError(.forbidden, message, request: uri)), false)
+    case .projectSecret, .serviceAccount: return nil
+    case .unauthorized: return failure(.unauthorized, "Invalid username or secret")
+    case .badProjectID(let message): return failure(.badRequest, message)
+    case .forbidden(let message): return failure(.forbidden, message)
+    }
+  }
+
+  /// Admits a request against `limiter`, or returns the 429 to send.
+  func admit(_ limiter: RateLimiter?, uri: String) -> Result<RateLimiter?, RateLimited> {
+    guard let limiter else { return .success(nil) }
+    switch limiter.admit() {
+    case .admitted: return .success(limiter)
+    case .rejected(let message, let retryAfter):
+      let headers =
+        self.configuration.rateLimits?.sendRetryAfter == true ? [("Retry-After", "\(retryAfter)")] : []
+      var plan = ResponsePlan.jsonError(.tooManyRequests, message, request: uri, headers: headers)
+      plan.fault = "rateLimit"
+      return .failure(RateLimited(plan: plan))
+    }
+  }
+
+  struct RateLimited: Error {
+    let plan: ResponsePlan
+  }
+
+  private func routeExport(_ head: HTTPRequestHead, parameters: [(String, String)]) -> Decision {
+    let uri = head.uri
+    let projectID = parameters.first { $0.0 == "project_id" }?.1
+    if let failure = self.authenticate(head, projectID: projectID, app: false) {
+      return (.respond(failure), nil)
     }
     let request: ExportRequest
     switch ExportRequest.parse(parameters, today: self.project.today) {
-    case .failure(let error): return (.respond(.jsonError(.badRequest, error.message, request: uri)), false)
+    case .failure(let error): return (.respond(.jsonError(.badRequest, error.message, request: uri)), nil)
     case .success(let parsed): request = parsed
     }
-    var admitted = false
-    if let limiter = self.rateLimiter {
-      switch limiter.admit() {
-      case .admitted: admitted = true
-      case .rejected(let message, let retryAfter):
-        let headers =
-          self.configuration.rateLimits?.sendRetryAfter == true ? [("Retry-After", "\(retryAfter)")] : []
-        var plan = ResponsePlan.jsonError(.tooManyRequests, message, request: uri, headers: headers)
-        plan.fault = "rateLimit"
-        return (.respond(plan), false)
-      }
+    let admitted: RateLimiter?
+    switch self.admit(self.rateLimiter, uri: uri) {
+    case .failure(let limited): return (.respond(limited.plan), nil)
+    case .success(let limiter): admitted = limiter
     }
     switch self.faults.preflight() {
     case .serverError:
@@ -87,5 +136,31 @@ struct RequestRouter: Sendable {
       $0.lowercased().hasPrefix("gzip")
     }
     return (.export(request, acceptsGzip: acceptsGzip), admitted)
+  }
+
+  private func routeQuery(
+    _ endpoint: QueryEndpoint, head: HTTPRequestHead, parameters: QueryParameters, app: Bool
+  ) -> Decision {
+    let uri = head.uri
+    if let failure = self.authenticate(head, projectID: parameters.value("project_id"), app: app) {
+      return (.respond(failure), nil)
+    }
+    guard let parsed = QueryRequest.parse(endpoint, parameters, project: self.project, app: app) else {
+      return (.respond(.jsonError(.notFound, "Not found: \(endpoint.rawValue)", request: uri)), nil)
+    }
+    let request: QueryRequest
+    switch parsed {
+    case .failure(let error):
+      return (
+        .respond(
+          app ? .appError(.badRequest, error.message) : .jsonError(.badRequest, error.message, request: uri)),
+        nil
+      )
+    case .success(let value): request = value
+    }
+    switch self.admit(self.queryRateLimiter, uri: uri) {
+    case .failure(let limited): return (.respond(limited.plan), nil)
+    case .success(let limiter): return (.query(request), limiter)
+    }
   }
 }

@@ -40,6 +40,19 @@ struct ResponsePlan {
       pieces: [ByteBuffer(bytes: body)], contentLength: body.count)
   }
 
+  /// A JSON response (Query and App API).
+  static func json(_ value: JSONValue, status: HTTPResponseStatus = .ok) -> ResponsePlan {
+    let body = value.bytes
+    return ResponsePlan(
+      status: status, headers: [("Content-Type", "application/json")], pieces: [ByteBuffer(bytes: body)],
+      contentLength: body.count)
+  }
+
+  /// `{"status": "error", "error": "..."}`: the App API's error shape.
+  static func appError(_ status: HTTPResponseStatus, _ message: String) -> ResponsePlan {
+    .json(.object([("status", .string("error")), ("error", .string(message))]), status: status)
+  }
+
   /// A 200 export response for `body`, shaped by `fault`.
   static func export(
     _ body: ExportBody, fault: InjectedFault?, acceptsGzip: Bool, gzipThreshold: Int

@@ -18,7 +18,8 @@ public enum ConfigLoader {
     // mixpanel-lake's own
     "lake", "state", "compression", "compression_level", "max_concurrent_windows", "max_part_bytes",
     "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
-    "streams",
+    "streams", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
+    "max_attempts",
   ]
 
   public static let supportedStreams = ["export"]
@@ -98,7 +99,13 @@ public enum ConfigLoader {
       compression: compression, compressionLevel: level,
       maxConcurrentWindows: try values.int("max_concurrent_windows", range: 1...100) ?? 4,
       maxPartBytes: try values.int("max_part_bytes", range: 1 << 16...(1 << 40)) ?? 256 << 20,
-      streams: streams, failureInjector: nil)
+      streams: streams,
+      exportRateLimit: RateLimitPolicy(
+        requestsPerHour: try values.int("export_requests_per_hour", range: 1...1_000_000) ?? 60,
+        requestsPerSecond: try values.int("export_requests_per_second", range: 1...1_000_000) ?? 3,
+        maxConcurrent: try values.int("export_max_concurrent", range: 1...10_000) ?? 100),
+      maxAttempts: try values.int("max_attempts", range: 1...100) ?? 6,
+      failureInjector: nil)
   }
 
   private static func parseRegion(_ values: ConfigValues) throws -> Region {

@@ -29,6 +29,10 @@ public struct LakeConfig: Sendable {
   public var maxConcurrentWindows: Int
   public var maxPartBytes: Int
   public var streams: [String]
+  /// Mixpanel's export limits (60/hour, 3/second, 100 concurrent), configurable.
+  public var exportRateLimit: RateLimitPolicy
+  /// Attempts per window before it is split (or, for one day, failed).
+  public var maxAttempts: Int
   /// Test hook: makes chosen file writes fail (a full disk, an unwritable mount).
   public var failureInjector: FailureInjector?
 

@@ -2,7 +2,7 @@ import CalendarDay
 public import Foundation
 import Lake
 public import Logging
-import MixpanelAPI
+public import MixpanelAPI
 
 /// One run of the export stream:
 ///
@@ -12,15 +12,23 @@ import MixpanelAPI
 ///          parent: bookmark over the gap-free committed prefix ─► _state.json
 ///                  run record ─► _runs/<run-id>.json, _SUCCESS when every window committed
 /// ```
-public struct ExportRun: Sendable {
+public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
   public let config: LakeConfig
   public let logger: Logger
   public let now: @Sendable () -> Date
+  /// The clock that rate-limit waits and retry backoff sleep on (tests inject a virtual one).
+  public let clock: C
+  public let retryPolicy: RetryPolicy
 
-  public init(config: LakeConfig, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+  public init(
+    config: LakeConfig, logger: Logger, clock: C, now: @escaping @Sendable () -> Date = { Date() },
+    retryPolicy: RetryPolicy? = nil
+  ) {
     self.config = config
     self.logger = logger
+    self.clock = clock
     self.now = now
+    self.retryPolicy = retryPolicy ?? RetryPolicy(maxAttempts: config.maxAttempts)
   }
 
   /// Plans the run from the config, the state file and today.
@@ -34,7 +42,8 @@ public struct ExportRun: Sendable {
   }
 
   /// Runs the plan; returns the summary (also written to `_runs/`). Throws only for problems
-  /// that stop the whole run (auth, local I/O); failed windows are listed in the summary.
+  /// that stop the whole run (auth, local I/O, cancellation); failed windows are listed in the
+  /// summary.
   public func run() async throws -> RunSummary {
     try FileSystem.makeDirectories(config.lake)
     let statePath = config.resolvedStatePath
@@ -56,39 +65,46 @@ public struct ExportRun: Sendable {
 
     var tracker = BookmarkTracker(
       windows: plan.windows, bookmark: state.bookmarks["export"].flatMap(Timestamp.parse))
-    let clock = now
+    let limiter = RateLimiter(policy: config.exportRateLimit, clock: clock, logger: logger)
+    let wallClock = now
+    var stopError: (any Error)?
     try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) {
       client in
-      let fetcher = WindowFetcher(
-        client: client, config: config, runID: runID, runToken: String(runID.suffix(6)), logger: logger,
-        now: { Int64(clock().timeIntervalSince1970) })
-      try await withThrowingTaskGroup(of: WindowOutcome.self) { group in
+      let task = WindowTask(
+        fetcher: WindowFetcher(
+          client: client, config: config, runID: runID, runToken: String(runID.suffix(6)), logger: logger,
+          now: { Int64(wallClock().timeIntervalSince1970) }),
+        limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger)
+      await withTaskGroup(of: WindowOutcome.self) { group in
         var pending = plan.windows[...]
         var inFlight = 0
-        var stopError: (any Error)?
         func startNext() {
-          guard stopError == nil, let window = pending.popFirst() else { return }
+          guard stopError == nil, !Task.isCancelled, let window = pending.popFirst() else { return }
           inFlight += 1
-          group.addTask {
-            do {
-              return .committed(window, try await fetcher.fetch(window, stream: "export"))
-            } catch {
-              return .failed(window, error)
-            }
-          }
+          group.addTask { await task.run(window) }
         }
         for _ in 0..<config.maxConcurrentWindows { startNext() }
-        while inFlight > 0, let outcome = try await group.next() {
+        while inFlight > 0, let outcome = await group.next() {
           inFlight -= 1
           switch outcome {
-          case .committed(let window, let committed):
-            summary.record(committed)
+          case .committed(let window, let committed, let retries):
+            summary.record(committed, retries: retries)
             if tracker.commit(window, maxTime: committed.maxTime), let bookmark = tracker.bookmark {
               state.bookmarks["export"] = Timestamp.iso8601(bookmark)
-              try StateStore.write(state, to: statePath)
+              do {
+                try StateStore.write(state, to: statePath)
+              } catch {
+                stopError = stopError ?? error
+              }
             }
-          case .failed(let window, let error):
-            summary.recordFailure(window, error)
+          case .split(let window, _, let retries):
+            let (first, second) = window.halves!
+            tracker.split(window, into: first, second)
+            summary.recordSplit(retries: retries)
+            pending = [first, second] + pending
+            startNext()
+          case .failed(let window, let error, let retries):
+            summary.recordFailure(window, error, retries: retries)
             if Self.stopsRun(error) {
               stopError = stopError ?? error
             } else {
@@ -97,11 +113,12 @@ public struct ExportRun: Sendable {
           }
           startNext()
         }
-        if let stopError { throw stopError }
       }
     }
-    summary.finish(at: now(), bookmark: state.bookmarks["export"])
+    summary.finish(at: now(), bookmark: state.bookmarks["export"], interrupted: Task.isCancelled)
     try RunSummary.write(summary, lake: config.lake)
+    if let stopError { throw stopError }
+    if Task.isCancelled { throw CancellationError() }
     if summary.failedWindows.isEmpty {
       try FileSystem.writeAtomically(Array("\(runID)\n".utf8), to: "\(config.lake)/_SUCCESS")
     }
@@ -111,12 +128,14 @@ public struct ExportRun: Sendable {
   /// Errors that make every other window fail too: stop starting new ones.
   static func stopsRun(_ error: any Error) -> Bool {
     if let error = error as? MixpanelAPIError { return error.isAuthProblem }
-    if let error = error as? LakeError { return error.isLocalIO }
+    if error is LakeError || error is CancellationError { return true }
     return false
   }
 }
 
-enum WindowOutcome: Sendable {
-  case committed(DayWindow, WindowCommitSummary)
-  case failed(DayWindow, any Error)
+extension ExportRun where C == ContinuousClock {
+  /// A run on the real clock.
+  public init(config: LakeConfig, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    self.init(config: config, logger: logger, clock: ContinuousClock(), now: now)
+  }
 }

@@ -13,6 +13,7 @@ public struct RunSummary: Sendable, Encodable {
     public var files: Int
     public var bytes: Int
     public var uncompressedBytes: Int
+    public var retries: Int
     public var error: String?
 
     enum CodingKeys: String, CodingKey {
@@ -22,7 +23,7 @@ public struct RunSummary: Sendable, Encodable {
       case outOfWindowRows = "out_of_window_rows"
       case files, bytes
       case uncompressedBytes = "uncompressed_bytes"
-      case error
+      case retries, error
     }
   }
 
@@ -34,8 +35,12 @@ public struct RunSummary: Sendable, Encodable {
   public private(set) var bookmark: String?
   public let plannedWindows: Int
   public let clampedStartDate: String?
-  /// The errors of failed windows, one line each.
-  public private(set) var errors: [any Error & Sendable] = []
+  /// The errors of failed windows.
+  public private(set) var errors: [any Error] = []
+  /// Windows split in halves after failing repeatedly.
+  public private(set) var splits = 0
+  public private(set) var interrupted = false
+  private var splitRetries = 0
 
   init(runID: String, startedAt: Date, plan: ExportPlan) {
     self.runID = runID
@@ -53,26 +58,35 @@ public struct RunSummary: Sendable, Encodable {
   public var committedWindows: Int { windows.count - failedWindows.count }
   public var seconds: Double { (finishedAt ?? Date()).timeIntervalSince(startedAt) }
 
-  mutating func record(_ commit: WindowCommitSummary) {
+  public var retries: Int { windows.reduce(splitRetries) { $0 + $1.retries } }
+
+  mutating func record(_ commit: WindowCommitSummary, retries: Int) {
     windows.append(
       WindowRecord(
         fromDate: commit.window.fromDate, toDate: commit.window.toDate, status: "committed",
         rows: commit.rows, outOfWindowRows: commit.outOfWindowRows, files: commit.files,
-        bytes: commit.storedBytes, uncompressedBytes: commit.uncompressedBytes, error: nil))
+        bytes: commit.storedBytes, uncompressedBytes: commit.uncompressedBytes, retries: retries,
+        error: nil))
     for (day, rows) in commit.rowsPerDay { rowsPerDay["\(day)"] = rows }
   }
 
-  mutating func recordFailure(_ window: DayWindow, _ error: any Error) {
+  mutating func recordSplit(retries: Int) {
+    splits += 1
+    splitRetries += retries
+  }
+
+  mutating func recordFailure(_ window: DayWindow, _ error: any Error, retries: Int) {
     windows.append(
       WindowRecord(
         fromDate: "\(window.from)", toDate: "\(window.to)", status: "failed", rows: 0, outOfWindowRows: 0,
-        files: 0, bytes: 0, uncompressedBytes: 0, error: "\(error)"))
-    errors.append(SendableErrorText(text: "\(error)", underlying: error))
+        files: 0, bytes: 0, uncompressedBytes: 0, retries: retries, error: "\(error)"))
+    errors.append(error)
   }
 
-  mutating func finish(at date: Date, bookmark: String?) {
+  mutating func finish(at date: Date, bookmark: String?, interrupted: Bool) {
     finishedAt = date
     self.bookmark = bookmark
+    self.interrupted = interrupted
     windows.sort { $0.fromDate < $1.fromDate }
   }
 
@@ -87,6 +101,7 @@ public struct RunSummary: Sendable, Encodable {
     case plannedWindows = "planned_windows"
     case committedWindows = "committed_windows"
     case clampedStartDate = "clamped_start_date"
+    case retries, splits
     case bookmark, windows
     case rowsPerDay = "rows_per_day"
   }
@@ -98,7 +113,10 @@ public struct RunSummary: Sendable, Encodable {
     try c.encode(
       finishedAt.map { Timestamp.iso8601(Int64($0.timeIntervalSince1970)) }, forKey: .finishedAt)
     try c.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
-    try c.encode(failedWindows.isEmpty ? "succeeded" : "failed", forKey: .status)
+    try c.encode(
+      interrupted ? "interrupted" : failedWindows.isEmpty ? "succeeded" : "failed", forKey: .status)
+    try c.encode(retries, forKey: .retries)
+    try c.encode(splits, forKey: .splits)
     try c.encode(rows, forKey: .rows)
     try c.encode(outOfWindowRows, forKey: .outOfWindowRows)
     try c.encode(files, forKey: .files)
@@ -123,10 +141,4 @@ public struct RunSummary: Sendable, Encodable {
     try FileSystem.makeDirectories(directory)
     try FileSystem.writeAtomically(JSONText.encode(summary), to: "\(directory)/\(summary.runID).json")
   }
-}
-
-struct SendableErrorText: Error, Sendable, CustomStringConvertible {
-  let text: String
-  let underlying: any Error
-  var description: String { text }
 }

@@ -58,7 +58,7 @@ public enum StateStore {
 /// (design.md §3, step 4): the greatest committed event time, never past the end of the last
 /// committed window's last day.
 public struct BookmarkTracker: Sendable {
-  private let windows: [DayWindow]
+  private var windows: [DayWindow]
   private var committed: [DayWindow: String?] = [:]
   private var prefix = 0
   public private(set) var bookmark: Int64?
@@ -85,6 +85,12 @@ public struct BookmarkTracker: Sendable {
       prefix += 1
     }
     return moved
+  }
+
+  /// Replaces a window that will not commit whole by its halves (it was split after failing).
+  public mutating func split(_ window: DayWindow, into first: DayWindow, _ second: DayWindow) {
+    guard let index = windows.firstIndex(of: window), index >= prefix else { return }
+    windows.replaceSubrange(index...index, with: [first, second])
   }
 
   /// Windows committed in order from the first, with no gap.

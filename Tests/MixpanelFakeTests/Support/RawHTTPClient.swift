@@ -40,6 +40,11 @@ struct RawHTTPResponse {
   func json() -> [String: Any]? {
     (try? JSONSerialization.jsonObject(with: Data(self.body))) as? [String: Any]
   }
+
+  /// The body as any JSON value (arrays included).
+  func anyJSON() -> Any? {
+    try? JSONSerialization.jsonObject(with: Data(self.body))
+  }
 }
 
 struct RawHTTPError: Error, CustomStringConvertible {
@@ -100,6 +105,18 @@ final class RawHTTPConnection {
     for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
     if !keepAlive { request += "Connection: close\r\n" }
     try self.send(request + "\r\n")
+    return try self.readResponse()
+  }
+
+  /// A POST with a form-encoded (or other) body.
+  func post(
+    _ target: String, body: String, contentType: String = "application/x-www-form-urlencoded",
+    headers: [String: String] = [:]
+  ) throws -> RawHTTPResponse {
+    var request = "POST \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    request += "Content-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n"
+    for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
+    try self.send(request + "\r\n" + body)
     return try self.readResponse()
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Testing
 
 @testable import MixpanelFake
 
@@ -55,4 +56,26 @@ func parseLines(_ lines: [Substring]) -> [[String: Any]]? {
     objects.append(object)
   }
   return objects
+}
+
+/// One POST on a fresh connection.
+func post(
+  _ server: FakeServerHandle, _ target: String, body: String, headers: [String: String] = secretAuth
+) throws -> RawHTTPResponse {
+  try RawHTTPConnection(port: server.port).post(target, body: body, headers: headers)
+}
+
+/// Percent-encodes a query parameter value (everything but alphanumerics).
+func encoded(_ text: String) -> String {
+  text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+}
+
+/// `["a","b"]` percent-encoded, for the `event` parameter.
+func encodedJSONArray(_ names: [String]) -> String {
+  encoded(String(decoding: try! JSONSerialization.data(withJSONObject: names), as: UTF8.self))
+}
+
+/// The `properties` object of each JSONL line.
+func properties(_ response: RawHTTPResponse) throws -> [[String: Any]] {
+  try #require(parseLines(response.lines)).map { $0["properties"] as! [String: Any] }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs the built `mixpanel-lake` binary and captures what it printed.
+/// Runs the built `mixpanel-lake` binary and captures what it printed. Waiting is asynchronous
+/// (a termination handler), so parallel tests never block the cooperative thread pool.
 struct CLIProcess {
   struct Result {
     let status: Int32
@@ -14,7 +15,16 @@ struct CLIProcess {
     return root.appendingPathComponent(".build/debug/mixpanel-lake").path
   }
 
-  static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+  static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+    let scratch = NSTemporaryDirectory() + "cli-" + UUID().uuidString
+    let outPath = scratch + ".out"
+    let errPath = scratch + ".err"
+    FileManager.default.createFile(atPath: outPath, contents: nil)
+    FileManager.default.createFile(atPath: errPath, contents: nil)
+    defer {
+      try? FileManager.default.removeItem(atPath: outPath)
+      try? FileManager.default.removeItem(atPath: errPath)
+    }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
@@ -22,17 +32,21 @@ struct CLIProcess {
     env["MIXPANEL_API_SECRET"] = nil
     for (key, value) in environment { env[key] = value }
     process.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    process.standardOutput = FileHandle(forWritingAtPath: outPath)
+    process.standardError = FileHandle(forWritingAtPath: errPath)
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+      process.terminationHandler = { _ in continuation.resume() }
+      do {
+        try process.run()
+      } catch {
+        process.terminationHandler = nil
+        continuation.resume(throwing: error)
+      }
+    }
     return Result(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+      status: process.terminationStatus,
+      stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+      stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
   }
 
   /// Non-empty stderr lines.

@@ -11,12 +11,12 @@ struct ExportCommandTests {
   }
 
   @Test("a bad config is one 'error:' line naming the key, exit 2, and no lake is created")
-  func badConfig() throws {
+  func badConfig() async throws {
     let dir = TemporaryDirectory()
     let config = try Self.writeConfig(
       #"{"api_secret": "x", "start_date": "2024-01-01", "date_window": 3, "lake": "\#(dir.path)/lake"}"#,
       in: dir.path)
-    let result = try CLIProcess.run(["export", "--config", config, "--quiet"])
+    let result = try await CLIProcess.run(["export", "--config", config, "--quiet"])
     #expect(result.status == 2)
     #expect(CLIProcess.lines(result.stderr) == [CLIProcess.lines(result.stderr).first ?? "-"])
     #expect(result.stderr.hasPrefix("error: config key 'date_window'"))
@@ -24,12 +24,12 @@ struct ExportCommandTests {
   }
 
   @Test("a missing secret and a missing config file are exit 2 too")
-  func missingThings() throws {
+  func missingThings() async throws {
     let dir = TemporaryDirectory()
     let config = try Self.writeConfig(#"{"start_date": "2024-01-01"}"#, in: dir.path)
-    let noSecret = try CLIProcess.run(["export", "--config", config])
+    let noSecret = try await CLIProcess.run(["export", "--config", config])
     #expect(noSecret.status == 2 && noSecret.stderr.contains("'api_secret'"))
-    let noFile = try CLIProcess.run(["export", "--config", "\(dir.path)/nope.json"])
+    let noFile = try await CLIProcess.run(["export", "--config", "\(dir.path)/nope.json"])
     #expect(noFile.status == 2 && noFile.stderr.contains("cannot read config file"))
   }
 
@@ -41,7 +41,7 @@ struct ExportCommandTests {
       let config = try Self.writeConfig(
         #"{"start_date": "\#(FakeDay.todayUTC().advanced(by: -2))", "export_api_url": "\#(server.baseURL)", "lake": "\#(dir.path)/lake"}"#,
         in: dir.path)
-      let result = try CLIProcess.run(
+      let result = try await CLIProcess.run(
         ["export", "--config", config, "--quiet"], environment: ["MIXPANEL_API_SECRET": "not-the-secret"])
       #expect(result.status == 3)
       let lines = CLIProcess.lines(result.stderr)

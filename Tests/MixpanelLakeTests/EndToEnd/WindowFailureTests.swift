@@ -40,21 +40,24 @@ struct WindowFailureTests {
     }
     let before = Self.visibleFiles(lake.path)
     let stateBefore = try StateStore.read("\(lake.path)/_state.json")
+    // Every response is faulty and retries are off, so every window fails (after splitting).
     var faults = FakeFaults(seed: 1)
+    let always = FaultRule(rate: 1, maxInjections: 1_000)
     switch kind {
-    case "terminated": faults.terminatedEarly = .init(rule: .first(1), linesBefore: 50)
-    case "cut": faults.cutMidLine = .init(rule: .first(1))
-    default: faults.malformedLine = .first(1)
+    case "terminated": faults.terminatedEarly = .init(rule: always, linesBefore: 50)
+    case "cut": faults.cutMidLine = .init(rule: always)
+    default: faults.malformedLine = always
     }
     try FileSystem.remove("\(lake.path)/_state.json")
     let summary = try await withFakeMixpanelServer(
       project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
     ) { server in
-      try await Fixture.run(Fixture.config(lake: lake.path, server: server, start: "\(first)"))
+      try await Fixture.run(
+        Fixture.config(lake: lake.path, server: server, start: "\(first)", extra: ["max_attempts": .integer(1)]))
     }
-    #expect(summary.failedWindows.count == 1)
+    #expect(summary.failedWindows.count == 4)
     let message = try #require(summary.failedWindows.first?.error)
-    #expect(message.contains("export \(first)..\(Fixture.today)"), "names the window: \(message)")
+    #expect(message.contains("export \(first)..\(first)"), "names the window: \(message)")
     if kind == "terminated" { #expect(message.contains("terminated early")) }
     #expect(!message.contains("\n"))
     #expect(Self.visibleFiles(lake.path) == before, "committed partitions are never touched")

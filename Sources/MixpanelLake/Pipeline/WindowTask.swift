@@ -1,0 +1,74 @@
+import Lake
+import Logging
+import MixpanelAPI
+
+/// Carries one window through its attempts: take a permit from the shared rate limiter, fetch
+/// and commit, and on failure do what ``RetryPolicy`` decides — wait and retry, hand the window
+/// back to be split in halves, or give up. Never throws: the parent switches on the outcome.
+struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
+  let fetcher: WindowFetcher
+  let limiter: RateLimiter<C>
+  let retryPolicy: RetryPolicy
+  let clock: C
+  let logger: Logger
+
+  func run(_ window: DayWindow) async -> WindowOutcome {
+    var attempt = 1
+    while true {
+      do {
+        let summary = try await limiter.withPermit { try await fetcher.fetch(window, stream: "export") }
+        return .committed(window, summary, retries: attempt - 1)
+      } catch {
+        guard !Task.isCancelled, let failure = Self.retryable(error) else {
+          return .failed(window, error, retries: attempt - 1)
+        }
+        switch retryPolicy.decide(failure, attempt: attempt, windowDays: window.dayCount) {
+        case .retry(let delay):
+          if case .http(let http) = failure, http.kind == .rateLimited { await limiter.penalize(for: delay) }
+          logger.warning(
+            "window.retry",
+            metadata: [
+              "window": "\(window)", "attempt": "\(attempt)", "delay_seconds": "\(delay.components.seconds)",
+              "error": "\(error)",
+            ])
+          do {
+            try await clock.sleep(for: delay)
+          } catch {
+            return .failed(window, error, retries: attempt)
+          }
+          attempt += 1
+        case .split:
+          logger.warning(
+            "window.split", metadata: ["window": "\(window)", "attempts": "\(attempt)", "error": "\(error)"])
+          return .split(window, error, retries: attempt)
+        case .fail:
+          return .failed(window, error, retries: attempt - 1)
+        }
+      }
+    }
+  }
+
+  /// The retry policy's view of an error; nil for errors that retrying cannot fix (local I/O,
+  /// cancellation).
+  static func retryable(_ error: any Error) -> RetryableFailure? {
+    switch error {
+    case let error as MixpanelAPIError:
+      return .http(error)
+    case let error as WindowError:
+      switch error.kind {
+      case .invalidLine: return error.message.contains("terminated early") ? .terminatedEarly : .invalidLine
+      case .bodyCut: return error.message.contains("readTimeout") ? .idleTimeout : .truncatedBody
+      }
+    case is LakeError, is CancellationError:
+      return nil
+    default:
+      return .http(MixpanelClient.transportError(error, context: "export"))
+    }
+  }
+}
+
+enum WindowOutcome: Sendable {
+  case committed(DayWindow, WindowCommitSummary, retries: Int)
+  case split(DayWindow, any Error, retries: Int)
+  case failed(DayWindow, any Error, retries: Int)
+}

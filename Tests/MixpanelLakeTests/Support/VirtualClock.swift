@@ -1,0 +1,30 @@
+import Synchronization
+
+/// A clock whose sleeps return at once, moving its time forward to the deadline: retry backoff
+/// and rate-limit waits cost no real time, and what they would have waited is observable.
+final class VirtualClock: Clock, Sendable {
+  struct Instant: InstantProtocol {
+    let offset: Duration
+    func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+    func duration(to other: Instant) -> Duration { other.offset - offset }
+    static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+  }
+
+  private let current = Mutex(Duration.zero)
+  private let sleeps = Mutex([Duration]())
+
+  var now: Instant { Instant(offset: current.withLock { $0 }) }
+  var minimumResolution: Duration { .nanoseconds(1) }
+
+  /// Every sleep requested so far, in order.
+  var requestedSleeps: [Duration] { sleeps.withLock { $0 } }
+
+  func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+    try Task.checkCancellation()
+    current.withLock { now in
+      sleeps.withLock { $0.append(max(.zero, deadline.offset - now)) }
+      now = max(now, deadline.offset)
+    }
+    await Task.yield()
+  }
+}

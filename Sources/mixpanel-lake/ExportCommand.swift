@@ -40,7 +40,9 @@ struct ExportCommand: AsyncParsableCommand {
         group.addTask {
           do { return .finished(try await run.run()) } catch { return .failed(error) }
         }
-        group.addTask { await SignalWatcher.first(of: [SIGINT, SIGTERM]).map(Ending.signal) ?? .watcherStopped }
+        group.addTask {
+          await SignalWatcher.first(of: [SIGINT, SIGTERM]).map(Ending.signal) ?? .watcherStopped
+        }
         var signal: Int32?
         while let ending = await group.next() {
           switch ending {
@@ -65,7 +67,9 @@ struct ExportCommand: AsyncParsableCommand {
       case .failed(let error): throw error
       case .signal(let number):
         FileHandle.standardError.write(
-          Data("error: interrupted by signal \(number); committed windows are kept, run again to continue\n".utf8))
+          Data(
+            "error: interrupted by signal \(number); committed windows are kept, run again to continue\n".utf8
+          ))
         throw ExitCode(SignalWatcher.exitStatus(number))
       case .watcherStopped: throw ExitCode(1)
       }

@@ -1,6 +1,7 @@
 import CalendarDay
-@testable import MixpanelAPI
 import Testing
+
+@testable import MixpanelAPI
 
 @Suite("Export request and errors")
 struct ExportRequestTests {
@@ -29,7 +30,8 @@ struct ExportRequestTests {
   func endpoints() {
     #expect(Endpoints(region: .eu).exportBaseURL == "https://data-eu.mixpanel.com")
     #expect(Endpoints(region: .in).queryBaseURL == "https://in.mixpanel.com")
-    #expect(Endpoints(region: .us, exportBaseURL: "http://127.0.0.1:9/").exportBaseURL == "http://127.0.0.1:9")
+    #expect(
+      Endpoints(region: .us, exportBaseURL: "http://127.0.0.1:9/").exportBaseURL == "http://127.0.0.1:9")
   }
 
   @Test("error bodies are read leniently and become one line with the fix")
@@ -40,7 +42,8 @@ struct ExportRequestTests {
     #expect(badDate.kind == .badRequest && !badDate.isRetryable)
     #expect(badDate.description.contains("to_date cannot be later than today"))
     #expect(badDate.description.contains("project_timezone"))
-    let auth = MixpanelAPIError.fromStatus(401, body: Array("nope\nmore".utf8), retryAfter: nil, context: "export")
+    let auth = MixpanelAPIError.fromStatus(
+      401, body: Array("nope\nmore".utf8), retryAfter: nil, context: "export")
     #expect(auth.isAuthProblem && auth.serverMessage == "nope more")
     #expect(auth.description.contains("api_secret"))
     let limited = MixpanelAPIError.fromStatus(

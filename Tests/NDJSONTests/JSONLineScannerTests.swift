@@ -66,7 +66,9 @@ struct JSONLineScannerTests {
   func rejectsBadUTF8() {
     let prefix = Array(#"{"a":""#.utf8)
     let suffix = Array(#""}"#.utf8)
-    for bad: [UInt8] in [[0x80], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF5, 0x80, 0x80, 0x80]] {
+    for bad: [UInt8] in [
+      [0x80], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF5, 0x80, 0x80, 0x80],
+    ] {
       #expect(throws: NDJSONError.self) { try JSONLineScanner.scan(prefix + bad + suffix) }
     }
   }

@@ -61,7 +61,8 @@ public enum ConfigLoader {
     }
     let timezone = try values.string("project_timezone") ?? "UTC"
     guard TimeZone(identifier: timezone) != nil else {
-      throw ConfigError.invalid("project_timezone", "'\(timezone)' is not an IANA time zone such as Europe/Berlin")
+      throw ConfigError.invalid(
+        "project_timezone", "'\(timezone)' is not an IANA time zone such as Europe/Berlin")
     }
     let compressionName = try overrides.compression ?? values.string("compression") ?? "zstd"
     guard let compression = Compression(rawValue: compressionName) else {
@@ -75,7 +76,9 @@ public enum ConfigLoader {
     }
     let streams = try overrides.streams ?? values.stringList("streams") ?? ["export"]
     for stream in streams where !supportedStreams.contains(stream) {
-      throw ConfigError.invalid("streams", "'\(stream)' is not a stream this version exports (\(supportedStreams.joined(separator: ", ")))")
+      throw ConfigError.invalid(
+        "streams",
+        "'\(stream)' is not a stream this version exports (\(supportedStreams.joined(separator: ", ")))")
     }
     let lake = try overrides.lake ?? values.string("lake") ?? "./lake"
     guard !lake.isEmpty else { throw ConfigError.invalid("lake", "expected a directory path") }
@@ -165,7 +168,8 @@ public enum ConfigLoader {
     for i in 1...max(a.count, 1) where !a.isEmpty {
       var current = [i] + Array(repeating: 0, count: b.count)
       for j in stride(from: 1, through: b.count, by: 1) {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        current[j] = min(
+          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
       }
       previous = current
     }
@@ -180,4 +184,3 @@ public enum ConfigLoader {
     return String("\(error)".prefix(160))
   }
 }
-

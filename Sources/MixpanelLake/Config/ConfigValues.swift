@@ -31,7 +31,8 @@ struct ConfigValues {
     default: parsed = nil
     }
     guard let parsed, range.contains(parsed) else {
-      throw ConfigError.invalid(key, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+      throw ConfigError.invalid(
+        key, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
     }
     return parsed
   }
@@ -66,7 +67,9 @@ struct ConfigValues {
     case .array(let items):
       var result: [String] = []
       for item in items {
-        guard case .string(let text) = item else { throw ConfigError.invalid(key, "expected a list of strings") }
+        guard case .string(let text) = item else {
+          throw ConfigError.invalid(key, "expected a list of strings")
+        }
         result.append(text)
       }
       return result

@@ -22,7 +22,8 @@ public struct WindowError: Error, CustomStringConvertible, Sendable {
     let at = line.map { " at line \($0)" } ?? ""
     return WindowError(
       kind: .invalidLine,
-      message: "export \(window): the body is not valid NDJSON\(at) (\(detail)); the window was not committed")
+      message: "export \(window): the body is not valid NDJSON\(at) (\(detail)); the window was not committed"
+    )
   }
 
   static func bodyCut(_ window: DayWindow, bytes: Int, detail: String) -> WindowError {

@@ -48,7 +48,8 @@ public enum Planner {
       windows.append(DayWindow(from: from, to: to))
       from = to.adding(days: 1)
     }
-    return ExportPlan(windows: windows, today: today, clampedStartDate: clamped, firstDay: start, lastDay: end)
+    return ExportPlan(
+      windows: windows, today: today, clampedStartDate: clamped, firstDay: start, lastDay: end)
   }
 
   /// Today's date in `zone` at `now`.

@@ -55,7 +55,8 @@ struct CrashSafetyTests {
     let slow = FakeServerConfiguration(bandwidthBytesPerSecondPerConnection: 500_000)
     try await withFakeMixpanelServer(project, configuration: slow, logger: Fixture.logger) { server in
       let configPath = "\(dir.path)/config.json"
-      try Self.config(server, lake: lake, first: first).write(toFile: configPath, atomically: true, encoding: .utf8)
+      try Self.config(server, lake: lake, first: first).write(
+        toFile: configPath, atomically: true, encoding: .utf8)
       let process = try Self.start(["export", "--config", configPath, "--quiet"])
       let reached = try await Self.wait(for: { server.requestLog.count >= count }, while: process)
       #expect(reached, "the run reached request \(count) before it ended")
@@ -82,7 +83,8 @@ struct CrashSafetyTests {
     let slow = FakeServerConfiguration(bandwidthBytesPerSecondPerConnection: 500_000)
     try await withFakeMixpanelServer(project, configuration: slow, logger: Fixture.logger) { server in
       let configPath = "\(dir.path)/config.json"
-      try Self.config(server, lake: lake, first: first).write(toFile: configPath, atomically: true, encoding: .utf8)
+      try Self.config(server, lake: lake, first: first).write(
+        toFile: configPath, atomically: true, encoding: .utf8)
       let process = try Self.start(["export", "--config", configPath, "--quiet"])
       #expect(try await Self.wait(for: { Self.manifests(lake) >= 1 }, while: process))
       kill(process.processIdentifier, SIGTERM)

@@ -52,7 +52,8 @@ struct ConfigLoaderTests {
     #expect(config.credentials.secrets == ["env"])
     #expect(Self.error(#"{"start_date": "2024-01-01"}"#)?.key == "api_secret")
     #expect(
-      Self.error(#"{"service_account_username": "u", "service_account_secret": "s", "start_date": "2024-01-01"}"#)?
+      Self.error(
+        #"{"service_account_username": "u", "service_account_secret": "s", "start_date": "2024-01-01"}"#)?
         .key == "project_id")
   }
 
@@ -61,12 +62,18 @@ struct ConfigLoaderTests {
     arguments: [
       (#"{"api_secret": "a", "start_date": "2024-01-01", "date_windowsize": 3}"#, "date_windowsize"),
       (#"{"api_secret": "a", "start_date": "2024-13-01"}"#, "start_date"),
-      (#"{"api_secret": "a", "start_date": "2024-01-01", "project_timezone": "Mars/Olympus"}"#, "project_timezone"),
+      (
+        #"{"api_secret": "a", "start_date": "2024-01-01", "project_timezone": "Mars/Olympus"}"#,
+        "project_timezone"
+      ),
       (#"{"api_secret": "a", "start_date": "2024-01-01", "compression": "lz4"}"#, "compression"),
       (#"{"api_secret": "a", "start_date": "2024-01-01", "date_window_size": 0}"#, "date_window_size"),
       (#"{"api_secret": "a", "start_date": "2024-02-01", "end_date": "2024-01-01"}"#, "end_date"),
       (#"{"api_secret": "a", "start_date": "2024-01-01", "region": "mars"}"#, "region"),
-      (#"{"api_secret": "a", "start_date": "2024-01-01", "compression": "gzip", "compression_level": 12}"#, "compression_level"),
+      (
+        #"{"api_secret": "a", "start_date": "2024-01-01", "compression": "gzip", "compression_level": 12}"#,
+        "compression_level"
+      ),
     ])
   func badValues(json: String, key: String) throws {
     let error = try #require(Self.error(json))
@@ -77,7 +84,8 @@ struct ConfigLoaderTests {
 
   @Test("an unknown key suggests the closest known one")
   func suggestion() throws {
-    let error = try #require(Self.error(#"{"api_secret": "a", "start_date": "2024-01-01", "attribution_windw": 3}"#))
+    let error = try #require(
+      Self.error(#"{"api_secret": "a", "start_date": "2024-01-01", "attribution_windw": 3}"#))
     #expect(error.description.contains("did you mean 'attribution_window'"))
   }
 }

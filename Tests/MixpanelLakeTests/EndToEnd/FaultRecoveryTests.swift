@@ -31,7 +31,9 @@ struct FaultRecoveryTests {
     return faults
   }
 
-  @Test("10 days × 2,000 events: rows per day equal the truth and every $insert_id appears once", arguments: kinds)
+  @Test(
+    "10 days × 2,000 events: rows per day equal the truth and every $insert_id appears once", arguments: kinds
+  )
   func recovers(kind: String) async throws {
     let lake = TemporaryDirectory()
     let project = FakeProject(seed: 21, eventsPerDay: 2_000, today: Fixture.today)
@@ -43,8 +45,10 @@ struct FaultRecoveryTests {
       let config = try Fixture.config(
         lake: lake.path, server: server, start: "\(first)",
         extra: ["date_window_size": .integer(2), "request_timeout": .integer(kind == "stall" ? 2 : 60)])
-      let summary = try await ExportRun(config: config, logger: Fixture.logger, clock: clock, now: { Fixture.now })
-        .run()
+      let summary = try await ExportRun(
+        config: config, logger: Fixture.logger, clock: clock, now: { Fixture.now }
+      )
+      .run()
       return (summary, server.injectedFaults)
     }
     #expect(injected.values.reduce(0, +) > 0, "the fault was injected: \(injected)")
@@ -72,15 +76,19 @@ struct FaultRecoveryTests {
     ) { server in
       let config = try Fixture.config(
         lake: lake.path, server: server, start: "\(first)", extra: ["max_attempts": .integer(2)])
-      return try await ExportRun(config: config, logger: Fixture.logger, clock: VirtualClock(), now: { Fixture.now })
-        .run()
+      return try await ExportRun(
+        config: config, logger: Fixture.logger, clock: VirtualClock(), now: { Fixture.now }
+      )
+      .run()
     }
     // 4 days → 2 + 2 → 1 + 1 + 1 + 1: three splits, then four one-day windows that fail.
     #expect(summary.splits == 3)
-    #expect(summary.failedWindows.map { "\($0.fromDate)..\($0.toDate)" } == (0...3).map {
-      let day = first.advanced(by: $0)
-      return "\(day)..\(day)"
-    })
+    #expect(
+      summary.failedWindows.map { "\($0.fromDate)..\($0.toDate)" }
+        == (0...3).map {
+          let day = first.advanced(by: $0)
+          return "\(day)..\(day)"
+        })
     #expect(summary.failedWindows.allSatisfy { $0.error?.contains("HTTP 500") == true })
     #expect(WindowFailureTests.visibleFiles(lake.path).isEmpty)
   }

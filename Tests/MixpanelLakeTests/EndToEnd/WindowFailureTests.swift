@@ -53,7 +53,8 @@ struct WindowFailureTests {
       project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
     ) { server in
       try await Fixture.run(
-        Fixture.config(lake: lake.path, server: server, start: "\(first)", extra: ["max_attempts": .integer(1)]))
+        Fixture.config(
+          lake: lake.path, server: server, start: "\(first)", extra: ["max_attempts": .integer(1)]))
     }
     #expect(summary.failedWindows.count == 4)
     let message = try #require(summary.failedWindows.first?.error)

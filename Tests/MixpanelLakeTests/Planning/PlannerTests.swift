@@ -68,7 +68,8 @@ struct PlannerTests {
     #expect(Planner.today(now: now, zone: TimeZone(identifier: "Asia/Tokyo")!) == Day("2024-07-16"))
     // 2024-07-15T03:00:00Z
     let early = Date(timeIntervalSince1970: 1_721_012_400)
-    #expect(Planner.today(now: early, zone: TimeZone(identifier: "America/Los_Angeles")!) == Day("2024-07-14"))
+    #expect(
+      Planner.today(now: early, zone: TimeZone(identifier: "America/Los_Angeles")!) == Day("2024-07-14"))
     #expect(Planner.today(now: early, zone: TimeZone(identifier: "Europe/Berlin")!) == Day("2024-07-15"))
   }
 
@@ -83,8 +84,10 @@ struct PlannerTests {
 
 @Suite("BookmarkTracker")
 struct BookmarkTrackerTests {
-  static let windows = [("2024-06-01", "2024-06-10"), ("2024-06-11", "2024-06-20"), ("2024-06-21", "2024-06-30")]
-    .map { DayWindow(from: Day($0.0)!, to: Day($0.1)!) }
+  static let windows = [
+    ("2024-06-01", "2024-06-10"), ("2024-06-11", "2024-06-20"), ("2024-06-21", "2024-06-30"),
+  ]
+  .map { DayWindow(from: Day($0.0)!, to: Day($0.1)!) }
 
   @Test("advances only over the gap-free prefix of committed windows")
   func gapFreePrefix() {

@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DAYS=${1:-30}
 EPD=${2:-20000}
-TODAY=2024-07-15
+TODAY=$(date -u +%F)
 FROM=$(date -u -d "$TODAY - $((DAYS - 1)) days" +%F)
 WORK=$(mktemp -d /tmp/mixpanel-lake-bench.XXXXXX)
 trap 'kill $FAKE_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -45,9 +45,14 @@ run_export() { # $1 = compression; prints "seconds rss_kb"
 {"api_secret": "bench-secret", "start_date": "$FROM", "end_date": "$TODAY",
  "export_api_url": "http://127.0.0.1:$PORT", "lake": "$WORK/lake", "compression": "$1",
  "date_window_size": ${WINDOW:-1}, "max_concurrent_windows": ${CONCURRENCY:-4},
- "export_requests_per_second": 1000, "export_requests_per_hour": 1000000}
+ "export_requests_per_second": 1000, "export_requests_per_hour": 1000000,
+ "http_compression": ${HTTP_GZIP:-false}}
 JSON
-  /usr/bin/time -v $BIN export --config "$WORK/config.json" --quiet >"$WORK/out.txt" 2>"$WORK/time.txt"
+  if ! /usr/bin/time -v $BIN export --config "$WORK/config.json" --quiet >"$WORK/out.txt" 2>"$WORK/time.txt"; then
+    cat "$WORK/time.txt" >&2
+    exit 1
+  fi
+  grep -q "rows" "$WORK/out.txt" && grep -E "^export " "$WORK/out.txt" >&2
   local wall rss
   wall=$(grep 'Elapsed (wall clock)' "$WORK/time.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(grep 'Maximum resident set size' "$WORK/time.txt" | awk '{print $NF}')
@@ -57,8 +62,8 @@ read -r Z_S Z_RSS < <(run_export zstd)
 read -r G_S G_RSS < <(run_export gzip)
 
 MB=$(echo "$BYTES / 1000000" | bc -l)
-printf 'data set: %d days x %d events/day = %d events, %.1f MB of NDJSON (windows of %s day(s), %s in flight)\n' \
-  "$DAYS" "$EPD" "$EVENTS" "$MB" "${WINDOW:-1}" "${CONCURRENCY:-4}"
+printf 'data set: %d days x %d events/day = %d events, %.1f MB of NDJSON (windows of %s day(s), %s in flight, gzip transfer %s)\n' \
+  "$DAYS" "$EPD" "$EVENTS" "$MB" "${WINDOW:-1}" "${CONCURRENCY:-4}" "${HTTP_GZIP:-false}"
 printf '%-34s %8s %10s %12s %10s\n' "what" "seconds" "MB/s" "events/s" "peak RSS"
 row() { printf '%-34s %8.2f %10.1f %12.0f %10s\n' "$1" "$2" "$(echo "$MB / $2" | bc -l)" "$(echo "$EVENTS / $2" | bc -l)" "$3"; }
 row "fake server → curl"          "$FAKE_S" "-"

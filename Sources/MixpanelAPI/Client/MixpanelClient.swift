@@ -12,11 +12,15 @@ public struct MixpanelClientConfiguration: Sendable {
   /// Longest wait for the next bytes of a response (tap-mixpanel's `request_timeout`).
   public var requestTimeoutSeconds: Int
   public var connectTimeoutSeconds: Int
+  /// Ask for gzip bodies (`Accept-Encoding: gzip`). Saves bandwidth over the internet; on a fast
+  /// local link (the fake on loopback) identity bodies are cheaper.
+  public var acceptGzip: Bool
 
   public init(
     endpoints: Endpoints, credentials: Credentials, userAgent: String = "mixpanel-lake",
-    requestTimeoutSeconds: Int = 300, connectTimeoutSeconds: Int = 30
+    requestTimeoutSeconds: Int = 300, connectTimeoutSeconds: Int = 30, acceptGzip: Bool = true
   ) {
+    self.acceptGzip = acceptGzip
     self.endpoints = endpoints
     self.credentials = credentials
     self.userAgent = userAgent
@@ -63,7 +67,7 @@ public struct MixpanelClient: Sendable {
     http.method = .GET
     http.headers.add(name: "Authorization", value: configuration.credentials.authorizationHeader)
     http.headers.add(name: "Accept", value: "text/plain")
-    http.headers.add(name: "Accept-Encoding", value: "gzip")
+    if configuration.acceptGzip { http.headers.add(name: "Accept-Encoding", value: "gzip") }
     http.headers.add(name: "User-Agent", value: configuration.userAgent)
     let response: HTTPClientResponse
     do {

@@ -19,7 +19,7 @@ public enum ConfigLoader {
     "lake", "state", "compression", "compression_level", "max_concurrent_windows", "max_part_bytes",
     "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
     "streams", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
-    "max_attempts",
+    "max_attempts", "http_compression",
   ]
 
   public static let supportedStreams = ["export"]
@@ -108,6 +108,7 @@ public enum ConfigLoader {
         requestsPerSecond: try values.int("export_requests_per_second", range: 1...1_000_000) ?? 3,
         maxConcurrent: try values.int("export_max_concurrent", range: 1...10_000) ?? 100),
       maxAttempts: try values.int("max_attempts", range: 1...100) ?? 6,
+      httpCompression: try values.bool("http_compression") ?? true,
       failureInjector: nil)
   }
 

@@ -33,6 +33,8 @@ public struct LakeConfig: Sendable {
   public var exportRateLimit: RateLimitPolicy
   /// Attempts per window before it is split (or, for one day, failed).
   public var maxAttempts: Int
+  /// Ask Mixpanel for gzip-compressed bodies (default true).
+  public var httpCompression: Bool
   /// Test hook: makes chosen file writes fail (a full disk, an unwritable mount).
   public var failureInjector: FailureInjector?
 
@@ -51,7 +53,7 @@ public struct LakeConfig: Sendable {
   public var clientConfiguration: MixpanelClientConfiguration {
     MixpanelClientConfiguration(
       endpoints: endpoints, credentials: credentials, userAgent: userAgent,
-      requestTimeoutSeconds: requestTimeoutSeconds)
+      requestTimeoutSeconds: requestTimeoutSeconds, acceptGzip: httpCompression)
   }
 }
 

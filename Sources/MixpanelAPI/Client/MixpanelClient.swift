@@ -67,7 +67,8 @@ public struct MixpanelClient: Sendable {
     http.method = .GET
     http.headers.add(name: "Authorization", value: configuration.credentials.authorizationHeader)
     http.headers.add(name: "Accept", value: "text/plain")
-    if configuration.acceptGzip { http.headers.add(name: "Accept-Encoding", value: "gzip") }
+    // Said explicitly both ways: the HTTP stack would otherwise offer gzip on its own.
+    http.headers.add(name: "Accept-Encoding", value: configuration.acceptGzip ? "gzip" : "identity")
     http.headers.add(name: "User-Agent", value: configuration.userAgent)
     let response: HTTPClientResponse
     do {

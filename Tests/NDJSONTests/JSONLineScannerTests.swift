@@ -78,4 +78,18 @@ struct JSONLineScannerTests {
     let deep = String(repeating: "[", count: 70) + String(repeating: "]", count: 70)
     #expect(throws: NDJSONError.self) { try Self.scan(#"{"a":\#(deep)}"#) }
   }
+
+  @Test("the 8-bytes-at-a-time path finds a special byte at every offset of a long string")
+  func wordAtATimeOffsets() throws {
+    for offset in 0..<24 {
+      let pad = String(repeating: "a", count: offset)
+      let tail = String(repeating: "b", count: 17)
+      _ = try Self.scan(#"{"s":"\#(pad)\"\#(tail)"}"#)
+      _ = try Self.scan(#"{"s":"\#(pad)é東🎉\#(tail)"}"#)
+      #expect(try Self.scan(#"{"s":"\#(pad)","k":"\#(tail)"}"#).time == nil)
+      #expect(throws: NDJSONError.self) { try Self.scan("{\"s\":\"\(pad)\u{01}\(tail)\"}") }
+      #expect(throws: NDJSONError.self) { try JSONLineScanner.scan(Array("{\"s\":\"\(pad)".utf8) + [0xFF] + Array("\(tail)\"}".utf8)) }
+      #expect(throws: NDJSONError.self) { try Self.scan(#"{"s":"\#(pad)\#(tail)}"#) }
+    }
+  }
 }

@@ -166,6 +166,11 @@ struct ScanCursor {
     i += 1
     var escaped = false
     while i < n {
+      // Eight plain bytes at a time (SWAR): no quote, no backslash, no control, all ASCII.
+      while i + 8 <= n, Self.isPlain(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
+        i += 8
+      }
+      guard i < n else { break }
       let c = p[i]
       if c >= 0x20, c < 0x80, c != 0x22, c != 0x5C {
         i += 1
@@ -185,6 +190,19 @@ struct ScanCursor {
       }
     }
     throw fail("unterminated string")
+  }
+
+  /// True when none of the 8 bytes is `"`, `\\`, below 0x20 or above 0x7F (the classic
+  /// "has zero byte" bit trick, applied to `x ^ c` for each byte `c` looked for).
+  @inline(__always)
+  private static func isPlain(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    @inline(__always) func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+    let quote = hasZero(word ^ (ones &* 0x22))
+    let backslash = hasZero(word ^ (ones &* 0x5C))
+    let control = (word &- ones &* 0x20) & ~word & highs
+    return (quote | backslash | control | (word & highs)) == 0
   }
 
   private mutating func scanEscape() throws(NDJSONError) {

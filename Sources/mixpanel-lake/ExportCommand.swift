@@ -15,7 +15,9 @@ struct ExportCommand: AsyncParsableCommand {
   @Option(name: .long, help: "The lake directory (overrides the config's 'lake').")
   var lake: String?
 
-  @Option(name: .long, help: "Comma-separated streams to export (this version: export).")
+  @Option(
+    name: .long,
+    help: "Comma-separated streams: export, engage, cohorts, cohort_members, annotations, or all.")
   var streams: String?
 
   @Option(name: .long, help: "zstd or gzip (overrides the config's 'compression').")
@@ -36,9 +38,22 @@ struct ExportCommand: AsyncParsableCommand {
       let loaded = try ConfigLoader.load(
         path: config, environment: ProcessInfo.processInfo.environment, overrides: overrides)
       let run = ExportRun(config: loaded, logger: logger)
+      let tables = FullTableStream.selected(loaded.streams)
+      let exportsEvents = loaded.streams.contains("export")
       let ending = await withTaskGroup(of: Ending.self) { group in
         group.addTask {
-          do { return .finished(try await run.run()) } catch { return .failed(error) }
+          do {
+            let summary = exportsEvents ? try await run.run() : nil
+            // The full-table streams run after export, under their own Query API limiter.
+            let tableSummary =
+              tables.isEmpty
+              ? nil
+              : try await FullTableRun(config: loaded, logger: logger).run(
+                streams: tables, runID: summary?.runID)
+            return .finished(summary, tableSummary)
+          } catch {
+            return .failed(error)
+          }
         }
         group.addTask {
           await SignalWatcher.first(of: [SIGINT, SIGTERM]).map(Ending.signal) ?? .watcherStopped
@@ -61,9 +76,12 @@ struct ExportCommand: AsyncParsableCommand {
         }
         return signal.map(Ending.signal) ?? .watcherStopped
       }
-      let summary: RunSummary
+      let summary: RunSummary?
+      let tableSummary: FullTableRunSummary?
       switch ending {
-      case .finished(let finished): summary = finished
+      case .finished(let finished, let finishedTables):
+        summary = finished
+        tableSummary = finishedTables
       case .failed(let error): throw error
       case .signal(let number):
         FileHandle.standardError.write(
@@ -73,11 +91,16 @@ struct ExportCommand: AsyncParsableCommand {
         throw ExitCode(SignalWatcher.exitStatus(number))
       case .watcherStopped: throw ExitCode(1)
       }
-      print(SummaryText.render(summary, lake: loaded.lake))
-      if !summary.failedWindows.isEmpty {
-        for window in summary.failedWindows {
-          FileHandle.standardError.write(Data("error: \(window.error ?? "window failed")\n".utf8))
-        }
+      if let summary { print(SummaryText.render(summary, lake: loaded.lake)) }
+      if let tableSummary { print(tableSummary.text) }
+      let failedWindows = summary?.failedWindows ?? []
+      for window in failedWindows {
+        FileHandle.standardError.write(Data("error: \(window.error ?? "window failed")\n".utf8))
+      }
+      for stream in tableSummary?.failedStreams ?? [] {
+        FileHandle.standardError.write(Data("error: \(stream.message ?? "\(stream.stream) failed")\n".utf8))
+      }
+      if !failedWindows.isEmpty || !(tableSummary?.failedStreams.isEmpty ?? true) {
         throw ExitCode(ExitStatus.windowsFailed)
       }
     } catch let exit as ExitCode {
@@ -91,7 +114,7 @@ struct ExportCommand: AsyncParsableCommand {
 }
 
 enum Ending: Sendable {
-  case finished(RunSummary)
+  case finished(RunSummary?, FullTableRunSummary?)
   case failed(any Error)
   case signal(Int32)
   case watcherStopped

@@ -145,6 +145,8 @@ public struct WindowCommitSummary: Sendable {
   public private(set) var uncompressedBytes = 0
   /// The greatest event time committed, as ISO-8601 text.
   public private(set) var maxTime: String?
+  /// Lines dropped as repeats by the caller's dedupe (not written, so not in `rows`).
+  public var duplicatesDropped = 0
 
   init(window: ManifestWindow) {
     self.window = window

@@ -137,7 +137,9 @@ struct JSONNodeParser {
     let integerStart = index
     let integerDigits = digits()
     guard integerDigits > 0 else { throw fail("invalid number") }
-    if integerDigits > 1, bytes[integerStart] == UInt8(ascii: "0") { throw fail("number with a leading zero") }
+    if integerDigits > 1, bytes[integerStart] == UInt8(ascii: "0") {
+      throw fail("number with a leading zero")
+    }
     if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
       index += 1
       guard digits() > 0 else { throw fail("invalid number") }

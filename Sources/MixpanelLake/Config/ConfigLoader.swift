@@ -19,10 +19,12 @@ public enum ConfigLoader {
     "lake", "state", "compression", "compression_level", "max_concurrent_windows", "max_part_bytes",
     "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
     "streams", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
-    "max_attempts", "http_compression",
+    "max_attempts", "http_compression", "record_format", "dedupe",
+    // full-table streams (engage, cohorts, cohort_members, annotations)
+    "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
   ]
 
-  public static let supportedStreams = ["export"]
+  public static let supportedStreams = ["export", "engage", "cohorts", "cohort_members", "annotations"]
 
   /// Loads and validates the config at `path`.
   public static func load(
@@ -74,7 +76,8 @@ public enum ConfigLoader {
         "compression_level",
         "\(compression) takes \(compression.validLevels.lowerBound)...\(compression.validLevels.upperBound)")
     }
-    let streams = try overrides.streams ?? values.stringList("streams") ?? ["export"]
+    var streams = try overrides.streams ?? values.stringList("streams") ?? ["export"]
+    if streams.contains("all") { streams = supportedStreams }
     for stream in streams where !supportedStreams.contains(stream) {
       throw ConfigError.invalid(
         "streams",
@@ -108,8 +111,24 @@ public enum ConfigLoader {
         requestsPerSecond: try values.int("export_requests_per_second", range: 1...1_000_000) ?? 3,
         maxConcurrent: try values.int("export_max_concurrent", range: 1...10_000) ?? 100),
       maxAttempts: try values.int("max_attempts", range: 1...100) ?? 6,
+      recordFormat: try recordFormat(values),
+      dedupe: try values.bool("dedupe") ?? false,
       httpCompression: try values.bool("http_compression") ?? true,
-      failureInjector: nil)
+      failureInjector: nil,
+      queryRateLimit: RateLimitPolicy(
+        requestsPerHour: try values.int("query_requests_per_hour", range: 1...1_000_000) ?? 60,
+        requestsPerSecond: nil,
+        maxConcurrent: try values.int("query_max_concurrent", range: 1...10_000) ?? 5),
+      engagePageSize: try values.int("engage_page_size", range: 1...10_000) ?? 1_000,
+      snapshots: try values.bool("snapshots") ?? false)
+  }
+
+  private static func recordFormat(_ values: ConfigValues) throws -> RecordFormat {
+    let name = try values.string("record_format") ?? "raw"
+    guard let format = RecordFormat(rawValue: name) else {
+      throw ConfigError.invalid("record_format", "expected raw or flat, got '\(name)'")
+    }
+    return format
   }
 
   private static func parseRegion(_ values: ConfigValues) throws -> Region {

@@ -33,10 +33,22 @@ public struct LakeConfig: Sendable {
   public var exportRateLimit: RateLimitPolicy
   /// Attempts per window before it is split (or, for one day, failed).
   public var maxAttempts: Int
+  /// `raw` keeps Mixpanel's lines byte for byte; `flat` lifts properties to columns.
+  public var recordFormat: RecordFormat
+  /// Drop repeats of (event, distinct_id, time, $insert_id) within a day.
+  public var dedupe: Bool
   /// Ask Mixpanel for gzip-compressed bodies (default true).
   public var httpCompression: Bool
   /// Test hook: makes chosen file writes fail (a full disk, an unwritable mount).
   public var failureInjector: FailureInjector?
+  /// Mixpanel's Query API limits (60/hour, 5 concurrent), configurable; every engage page,
+  /// cohorts/list and annotations call takes a permit.
+  public var queryRateLimit: RateLimitPolicy = .query
+  /// Profiles per engage page (Mixpanel's default and assumed maximum: 1000).
+  public var engagePageSize: Int = 1_000
+  /// Full-table streams write dated `snapshot_date=YYYY-MM-DD/` folders and keep old ones,
+  /// instead of replacing one table per stream.
+  public var snapshots: Bool = false
 
   /// The zone whose calendar days the export API uses for this project (mixpanel-api.md §14.2).
   public var exportDayZone: String { legacyProjectTimezone ? projectTimezone : "UTC" }
@@ -72,4 +84,9 @@ public struct ConfigOverrides: Sendable {
     self.streams = streams
     self.statePath = statePath
   }
+}
+
+/// How export lines are stored.
+public enum RecordFormat: String, Sendable {
+  case raw, flat
 }

@@ -1,4 +1,5 @@
 import CalendarDay
+import Foundation
 import Lake
 import Logging
 import MixpanelAPI
@@ -29,7 +30,10 @@ struct WindowFetcher: Sendable {
       fromDate: window.from, toDate: window.to, events: config.exportEvents,
       whereExpression: config.exportWhere, timeInMilliseconds: config.timeInMilliseconds)
     do {
-      let router = LineRouter(writer: writer, timeInMilliseconds: config.timeInMilliseconds)
+      let router = LineRouter(
+        writer: writer, timeInMilliseconds: config.timeInMilliseconds, flat: config.recordFormat == .flat,
+        dedupe: config.dedupe,
+        legacyZone: config.legacyProjectTimezone ? TimeZone(identifier: config.projectTimezone) : nil)
       try await client.export(request) { body in
         var framer = LineFramer()
         do {
@@ -47,7 +51,8 @@ struct WindowFetcher: Sendable {
         }
         try framer.finish { try router.route($0) }
       }
-      let summary = try writer.commit(committedAt: now())
+      var summary = try writer.commit(committedAt: now())
+      summary.duplicatesDropped = router.duplicatesDropped
       logger.info(
         "window.committed",
         metadata: [
@@ -62,41 +67,5 @@ struct WindowFetcher: Sendable {
       writer.discard()
       throw error
     }
-  }
-}
-
-/// Validates each line and hands it to the writer under the day its `properties.time` falls in.
-final class LineRouter {
-  private let writer: WindowWriter
-  private let timeDivisor: Int64
-  private(set) var lines = 0
-
-  init(writer: WindowWriter, timeInMilliseconds: Bool) {
-    self.writer = writer
-    self.timeDivisor = timeInMilliseconds ? 1000 : 1
-  }
-
-  func route(_ line: UnsafeRawBufferPointer) throws {
-    let fields: EventFields
-    do {
-      fields = try JSONLineScanner.scan(line)
-    } catch {
-      throw WindowError.invalidLine(
-        writer.window, line: lines + 1, detail: "\(error)", preview: Self.preview(line))
-    }
-    lines += 1
-    guard let raw = fields.time else {
-      // No usable time: keep the line (never drop), outside every day partition.
-      try writer.append(line, day: writer.days.lowerBound.adding(days: -1_000_000), time: nil)
-      return
-    }
-    let seconds = raw >= 0 ? raw / timeDivisor : (raw - timeDivisor + 1) / timeDivisor
-    try writer.append(line, day: Day(epochSeconds: seconds), time: seconds)
-  }
-
-  /// The start of a bad line, for the error message (Mixpanel's `terminated early` shows here).
-  static func preview(_ line: UnsafeRawBufferPointer) -> String {
-    let text = String(decoding: line.prefix(60), as: UTF8.self)
-    return line.count > 60 ? text + "…" : text
   }
 }

@@ -14,6 +14,7 @@ public struct RunSummary: Sendable, Encodable {
     public var bytes: Int
     public var uncompressedBytes: Int
     public var retries: Int
+    public var duplicatesDropped: Int
     public var error: String?
 
     enum CodingKeys: String, CodingKey {
@@ -23,7 +24,9 @@ public struct RunSummary: Sendable, Encodable {
       case outOfWindowRows = "out_of_window_rows"
       case files, bytes
       case uncompressedBytes = "uncompressed_bytes"
-      case retries, error
+      case retries
+      case duplicatesDropped = "duplicates_dropped"
+      case error
     }
   }
 
@@ -59,6 +62,7 @@ public struct RunSummary: Sendable, Encodable {
   public var seconds: Double { (finishedAt ?? Date()).timeIntervalSince(startedAt) }
 
   public var retries: Int { windows.reduce(splitRetries) { $0 + $1.retries } }
+  public var duplicatesDropped: Int { windows.reduce(0) { $0 + $1.duplicatesDropped } }
 
   mutating func record(_ commit: WindowCommitSummary, retries: Int) {
     windows.append(
@@ -66,7 +70,7 @@ public struct RunSummary: Sendable, Encodable {
         fromDate: commit.window.fromDate, toDate: commit.window.toDate, status: "committed",
         rows: commit.rows, outOfWindowRows: commit.outOfWindowRows, files: commit.files,
         bytes: commit.storedBytes, uncompressedBytes: commit.uncompressedBytes, retries: retries,
-        error: nil))
+        duplicatesDropped: commit.duplicatesDropped, error: nil))
     for (day, rows) in commit.rowsPerDay { rowsPerDay["\(day)"] = rows }
   }
 
@@ -79,7 +83,8 @@ public struct RunSummary: Sendable, Encodable {
     windows.append(
       WindowRecord(
         fromDate: "\(window.from)", toDate: "\(window.to)", status: "failed", rows: 0, outOfWindowRows: 0,
-        files: 0, bytes: 0, uncompressedBytes: 0, retries: retries, error: "\(error)"))
+        files: 0, bytes: 0, uncompressedBytes: 0, retries: retries, duplicatesDropped: 0,
+        error: "\(error)"))
     errors.append(error)
   }
 
@@ -102,6 +107,7 @@ public struct RunSummary: Sendable, Encodable {
     case committedWindows = "committed_windows"
     case clampedStartDate = "clamped_start_date"
     case retries, splits
+    case duplicatesDropped = "duplicates_dropped"
     case bookmark, windows
     case rowsPerDay = "rows_per_day"
   }
@@ -117,6 +123,7 @@ public struct RunSummary: Sendable, Encodable {
       interrupted ? "interrupted" : failedWindows.isEmpty ? "succeeded" : "failed", forKey: .status)
     try c.encode(retries, forKey: .retries)
     try c.encode(splits, forKey: .splits)
+    try c.encode(duplicatesDropped, forKey: .duplicatesDropped)
     try c.encode(rows, forKey: .rows)
     try c.encode(outOfWindowRows, forKey: .outOfWindowRows)
     try c.encode(files, forKey: .files)

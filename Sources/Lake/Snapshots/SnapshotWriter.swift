@@ -1,0 +1,80 @@
+public import CalendarDay
+
+/// Writes one full-table snapshot of a stream (engage, cohorts, …) with the same commit protocol
+/// as an export partition: hidden temporary part files, rolled at `maxPartBytes`; on
+/// ``commit(committedAt:)`` they are renamed, the manifest is written last, and part files the
+/// new manifest does not list (an earlier run's) are removed. Until then readers see the
+/// previous snapshot; ``discard()`` leaves the lake as it was.
+///
+/// ```
+///  replace mode:   <lake>/engage/part-<run>-00000.jsonl.zst + _manifest.json
+///  snapshots mode: <lake>/engage/snapshot_date=2024-07-15/part-<run>-00000.jsonl.zst + _manifest.json
+///                  (older snapshot_date= folders stay)
+/// ```
+public final class SnapshotWriter {
+  public let stream: String
+  /// The partition folder relative to the lake root (`engage` or `engage/snapshot_date=D`).
+  public let relativePath: String
+  private let lakeRoot: String
+  private let runID: String
+  private let day: Day
+  private let settings: WriterSettings
+  private let writer: PartitionWriter
+
+  /// - Parameters:
+  ///   - snapshotDate: the day the snapshot is of; it names the folder when `dated` is true.
+  ///   - dated: write a `snapshot_date=` folder and keep older ones, instead of replacing the
+  ///     stream's table in place.
+  public init(
+    lakeRoot: String, stream: String, runID: String, snapshotDate: Day, dated: Bool, settings: WriterSettings
+  ) {
+    self.lakeRoot = lakeRoot
+    self.stream = stream
+    self.runID = runID
+    self.day = snapshotDate
+    self.settings = settings
+    self.relativePath = Self.partitionPath(stream: stream, snapshotDate: dated ? snapshotDate : nil)
+    self.writer = PartitionWriter(
+      lakeRoot: lakeRoot, relativePath: relativePath, windowID: runID, settings: settings)
+  }
+
+  /// `engage`, or `engage/snapshot_date=2024-07-15`.
+  public static func partitionPath(stream: String, snapshotDate: Day?) -> String {
+    snapshotDate.map { "\(stream)/snapshot_date=\($0)" } ?? stream
+  }
+
+  /// Rows appended so far.
+  public var rows: Int { writer.rows }
+
+  /// Adds one record: a line of JSON without its newline.
+  public func append(_ line: [UInt8]) throws(LakeError) {
+    do {
+      try line.withUnsafeBytes { try writer.append($0, time: nil) }
+    } catch let error as LakeError {
+      throw error
+    } catch {
+      throw .usage("\(stream): \(error)")
+    }
+  }
+
+  /// Makes the snapshot visible; returns its manifest. An empty snapshot commits an empty
+  /// manifest (the table is empty now), never leaves the old rows in place.
+  public func commit(committedAt: Int64) throws(LakeError) -> Manifest {
+    let files = try writer.finishAll()
+    let manifest = Manifest(
+      formatVersion: Manifest.currentFormatVersion, stream: stream, partition: relativePath,
+      window: ManifestWindow(id: runID, fromDate: "\(day)", toDate: "\(day)"), runID: runID,
+      committedAt: Timestamp.iso8601(committedAt), compression: settings.compression.rawValue,
+      rows: files.reduce(0) { $0 + $1.rows }, bytes: files.reduce(0) { $0 + $1.bytes },
+      uncompressedBytes: files.reduce(0) { $0 + $1.uncompressedBytes }, minTime: nil, maxTime: nil,
+      files: files)
+    try PartitionCommitter.commit(
+      manifest, directory: "\(lakeRoot)/\(relativePath)", failureInjector: settings.failureInjector)
+    return manifest
+  }
+
+  /// Deletes every temporary file this snapshot wrote; the committed table stays as it was.
+  public func discard() {
+    writer.discard()
+  }
+}

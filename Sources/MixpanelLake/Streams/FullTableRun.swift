@@ -1,0 +1,154 @@
+import CalendarDay
+public import Foundation
+import Lake
+public import Logging
+public import MixpanelAPI
+
+/// One run of the full-table streams (engage, cohorts, cohort_members, annotations):
+///
+/// ```
+///  for each selected stream, one after another:
+///    Query calls (one shared RateLimiter, RetryPolicy per call) ─► records ─► SnapshotWriter
+///    ─► commit (manifest last, old parts removed) | discard on failure (the old table stays)
+///  ─► FullTableRunSummary (also _runs/<run-id>-full_table.json)
+/// ```
+///
+/// A stream that fails is recorded and the next one still runs; a 402 on engage skips that
+/// stream with a warning. Only cancellation and local I/O errors on the run file stop the run.
+public struct FullTableRun<C: Clock>: Sendable where C.Duration == Duration {
+  public let config: LakeConfig
+  public let logger: Logger
+  public let now: @Sendable () -> Date
+  /// The clock rate-limit waits and retry backoff sleep on (tests inject a virtual one).
+  public let clock: C
+  public let retryPolicy: RetryPolicy
+
+  public init(
+    config: LakeConfig, logger: Logger, clock: C, now: @escaping @Sendable () -> Date = { Date() },
+    retryPolicy: RetryPolicy? = nil
+  ) {
+    self.config = config
+    self.logger = logger
+    self.clock = clock
+    self.now = now
+    self.retryPolicy = retryPolicy ?? RetryPolicy(maxAttempts: config.maxAttempts)
+  }
+
+  /// Runs `streams` (default: the full-table streams named in the config's `streams`).
+  ///
+  /// - Parameter runID: names the part files; pass the export run's id to tie the two together.
+  public func run(streams: [FullTableStream]? = nil, runID: String? = nil) async throws -> FullTableRunSummary
+  {
+    let streams = streams ?? FullTableStream.selected(config.streams)
+    try FileSystem.makeDirectories(config.lake)
+    let started = now()
+    let runID = runID ?? RunSummary.makeRunID(started)
+    let snapshotDate = Day(epochSeconds: Int64(started.timeIntervalSince1970.rounded(.down)))
+    var summary = FullTableRunSummary(runID: runID, snapshotDate: "\(snapshotDate)")
+    let limiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
+    let caller = QueryCaller(limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger)
+    logger.info("tables.start", metadata: ["run_id": "\(runID)", "streams": "\(streams.map(\.name))"])
+    try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) { client in
+      var context = StreamContext(
+        client: client, caller: caller, config: config, logger: logger, runID: runID,
+        snapshotDate: snapshotDate, now: now)
+      for stream in streams {
+        try Task.checkCancellation()
+        let record = try await context.run(stream)
+        summary.streams.append(record.record)
+        if let error = record.error { summary.errors.append(error) }
+      }
+    }
+    try FullTableRunSummary.write(summary, lake: config.lake)
+    return summary
+  }
+}
+
+extension FullTableRun where C == ContinuousClock {
+  /// A run on the real clock.
+  public init(config: LakeConfig, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    self.init(config: config, logger: logger, clock: ContinuousClock(), now: now)
+  }
+}
+
+/// What the streams of one run share: the client, the limiter, the run's names, and the cohort
+/// list (fetched once when both `cohorts` and `cohort_members` run).
+struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
+  let client: MixpanelClient
+  let caller: QueryCaller<C>
+  let config: LakeConfig
+  let logger: Logger
+  let runID: String
+  let snapshotDate: Day
+  let now: @Sendable () -> Date
+  var cohortList: [JSONNode]?
+
+  /// Passes over a stream that the server's engage session expired in the middle of.
+  static var maximumRestarts: Int { 2 }
+
+  /// Exports one stream; never throws for the stream's own failure (it is in the record), only
+  /// for cancellation.
+  mutating func run(_ stream: FullTableStream) async throws -> (record: StreamRunRecord, error: (any Error)?)
+  {
+    var stats = CallStats()
+    var restarts = 0
+    while true {
+      let writer = SnapshotWriter(
+        lakeRoot: config.lake, stream: stream.name, runID: runID, snapshotDate: snapshotDate,
+        dated: config.snapshots, settings: config.writerSettings)
+      do {
+        let duplicates = try await fill(writer, stream: stream, stats: &stats)
+        let manifest = try writer.commit(committedAt: Int64(now().timeIntervalSince1970))
+        logger.info(
+          "table.committed",
+          metadata: [
+            "stream": "\(stream.name)", "rows": "\(manifest.rows)", "files": "\(manifest.files.count)",
+            "bytes": "\(manifest.bytes)",
+          ])
+        return (
+          StreamRunRecord(
+            stream: stream.name, status: .committed, partition: manifest.partition, rows: manifest.rows,
+            files: manifest.files.count, bytes: manifest.bytes, uncompressedBytes: manifest.uncompressedBytes,
+            requests: stats.calls, retries: stats.retries, duplicatesDropped: duplicates, message: nil),
+          nil
+        )
+      } catch {
+        writer.discard()
+        if error is CancellationError || Task.isCancelled { throw CancellationError() }
+        if Self.isExpiredSession(error), restarts < Self.maximumRestarts {
+          restarts += 1
+          logger.warning("table.restart", metadata: ["stream": "\(stream.name)", "error": "\(error)"])
+          continue
+        }
+        let status = Self.status(after: error, in: stream)
+        let record = StreamRunRecord(
+          stream: stream.name, status: status, partition: nil, rows: 0, files: 0, bytes: 0,
+          uncompressedBytes: 0, requests: stats.calls, retries: stats.retries, duplicatesDropped: 0,
+          message: status == .skipped
+            ? "\(stream.name) skipped, the previous table stays: \(error)" : "\(stream.name): \(error)")
+        if status == .skipped {
+          logger.warning("table.skipped", metadata: ["stream": "\(stream.name)", "error": "\(error)"])
+          return (record, nil)
+        }
+        logger.error("table.failed", metadata: ["stream": "\(stream.name)", "error": "\(error)"])
+        return (record, error)
+      }
+    }
+  }
+
+  /// How a stream that threw `error` ends: a 402 on the engage endpoint (the plan has no API
+  /// access) skips engage and cohort_members with a warning, as tap-mixpanel does; anything
+  /// else fails the stream.
+  static func status(after error: any Error, in stream: FullTableStream) -> StreamRunRecord.Status {
+    if stream.readsEngage, let http = error as? MixpanelAPIError, http.kind == .paymentRequired {
+      return .skipped
+    }
+    return .failed
+  }
+
+  /// A 400 about the engage `session_id` (expired or unknown): the pass must start again.
+  static func isExpiredSession(_ error: any Error) -> Bool {
+    guard let http = error as? MixpanelAPIError, http.kind == .badRequest else { return false }
+    return http.serverMessage.contains("session")
+  }
+}

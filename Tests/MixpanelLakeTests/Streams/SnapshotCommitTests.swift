@@ -1,0 +1,119 @@
+import Foundation
+import Lake
+import MixpanelAPI
+import MixpanelFake
+import Testing
+
+@testable import MixpanelLake
+
+@Suite("Full-table snapshots: replace, dated folders, pacing, failures")
+struct SnapshotCommitTests {
+  @Test("a second run replaces the snapshot: same rows, new part names, old parts gone")
+  func secondRunReplaces() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 2, eventsPerDay: 0, today: Fixture.today, profiles: 400)
+    try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try StreamsFixture.config(
+        lake: lake.path, server: server, streams: ["engage", "cohort_members"],
+        extra: ["engage_page_size": .integer(100), "max_part_bytes": .integer(1 << 16)])
+      _ = try await StreamsFixture.run(config)
+      let reader = LakeReader(root: lake.path)
+      let before = try reader.tableParts("engage")
+      let membersBefore = try reader.tableLines("cohort_members")
+      _ = try await StreamsFixture.run(config)
+      let after = try reader.tableParts("engage")
+      #expect(!before.isEmpty && Set(before).isDisjoint(with: after), "new part names, old ones removed")
+      let ids = try StreamsFixture.rows(lake: lake.path, "engage").map { $0["distinct_id"] as! String }
+      #expect(ids == project.profileDistinctIDs)
+      #expect(try reader.tableLines("cohort_members") == membersBefore)
+      let manifest = try #require(try ManifestStore.read(directory: "\(lake.path)/engage"))
+      #expect(manifest.files.map(\.path) == after)
+      let hidden = try FileManager.default.contentsOfDirectory(atPath: "\(lake.path)/engage").filter {
+        $0.hasPrefix(".")
+      }
+      #expect(hidden.isEmpty)
+    }
+  }
+
+  @Test("snapshots: true writes snapshot_date= folders and keeps the older ones")
+  func datedSnapshots() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 6, eventsPerDay: 0, today: Fixture.today, profiles: 120)
+    try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try StreamsFixture.config(
+        lake: lake.path, server: server, streams: ["engage", "cohorts"], extra: ["snapshots": .bool(true)])
+      _ = try await StreamsFixture.run(config)
+      _ = try await StreamsFixture.run(config, now: Fixture.now.addingTimeInterval(86_400))
+    }
+    let next = Fixture.today.advanced(by: 1)
+    for stream in ["engage", "cohorts"] {
+      let folders = try FileManager.default.contentsOfDirectory(atPath: "\(lake.path)/\(stream)").sorted()
+      #expect(folders == ["snapshot_date=\(Fixture.today)", "snapshot_date=\(next)"], "\(stream)")
+      for folder in folders {
+        let manifest = try #require(try ManifestStore.read(directory: "\(lake.path)/\(stream)/\(folder)"))
+        #expect(manifest.partition == "\(stream)/\(folder)")
+      }
+    }
+    #expect(try StreamsFixture.rows(lake: lake.path, "engage/snapshot_date=\(next)").count == 120)
+    let rows = try DuckDB.query(
+      "SELECT CAST(snapshot_date AS VARCHAR), count(*) FROM read_json('\(lake.path)/engage/*/*.jsonl.zst', hive_partitioning = true, format = 'newline_delimited') GROUP BY 1 ORDER BY 1"
+    )
+    #expect(rows.map { $0 as? [String] } == [["\(Fixture.today)", "120"], ["\(next)", "120"]])
+  }
+
+  @Test("every Query call takes a permit: 26 pages at 10/hour wait 2 virtual hours, no real time")
+  func limiterPacesOnInjectedClock() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 8, eventsPerDay: 0, today: Fixture.today, profiles: 500)
+    let clock = VirtualClock()
+    let summary = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      try await StreamsFixture.run(
+        StreamsFixture.config(
+          lake: lake.path, server: server, streams: ["engage"],
+          extra: ["engage_page_size": .integer(20), "query_requests_per_hour": .integer(10)]),
+        clock: clock)
+    }
+    #expect(summary.streams.first?.requests == 26 && summary.streams.first?.rows == 500)
+    #expect(clock.now.offset >= .seconds(2 * 3600) && clock.now.offset < .seconds(3 * 3600))
+  }
+
+  @Test("a stream that fails (engage sessions always expired) is reported; the others commit")
+  func failureIsolated() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 1, eventsPerDay: 0, today: Fixture.today, profiles: 250)
+    let configuration = FakeServerConfiguration(engageSessionLifetime: .zero)
+    try await withFakeMixpanelServer(project, configuration: configuration, logger: Fixture.logger) {
+      server in
+      let summary = try await StreamsFixture.run(
+        StreamsFixture.config(
+          lake: lake.path, server: server, streams: ["engage", "cohorts", "annotations"],
+          extra: ["engage_page_size": .integer(100)]))
+      #expect(summary.streams.map(\.status) == [.failed, .committed, .committed])
+      #expect(summary.errors.count == 1)
+      // Three passes (two restarts), each failing on page 1.
+      #expect(summary.streams[0].requests == 6)
+      #expect(summary.failedStreams.first?.message?.contains("session") == true)
+      #expect(summary.text.contains("error: engage"))
+    }
+    #expect(!FileManager.default.fileExists(atPath: "\(lake.path)/engage/_manifest.json"))
+    let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: "\(lake.path)/engage")) ?? []
+    #expect(leftovers.isEmpty, "a failed pass leaves no temporary files")
+    #expect(try StreamsFixture.rows(lake: lake.path, "cohorts").count == project.cohorts.count)
+  }
+
+  // The fake server cannot answer 402, so the degrade rule is checked on the classification
+  // that the run applies to every stream error.
+  @Test("a 402 on the engage endpoint skips engage and cohort_members; elsewhere it fails")
+  func paymentRequiredDegrades() {
+    let payment = MixpanelAPIError(
+      kind: .paymentRequired, status: 402, serverMessage: "Your plan does not allow API calls",
+      context: "engage")
+    typealias Context = StreamContext<VirtualClock>
+    #expect(Context.status(after: payment, in: .engage) == .skipped)
+    #expect(Context.status(after: payment, in: .cohortMembers) == .skipped)
+    #expect(Context.status(after: payment, in: .annotations) == .failed)
+    let server = MixpanelAPIError(
+      kind: .server, status: 500, serverMessage: "unknown error", context: "engage")
+    #expect(Context.status(after: server, in: .engage) == .failed)
+  }
+}

@@ -12,6 +12,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "mixpanel-lake", targets: ["mixpanel-lake"]),
+    .executable(name: "tap-mixpanel-lake", targets: ["tap-mixpanel-lake"]),
     .library(name: "MixpanelLake", targets: ["MixpanelLake"]),
     .library(name: "MixpanelFake", targets: ["MixpanelFake"]),
   ],
@@ -67,6 +68,13 @@ let package = Package(
       name: "mixpanel-lake",
       dependencies: [
         "MixpanelLake", "MixpanelFake",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .executableTarget(
+      name: "tap-mixpanel-lake",
+      dependencies: [
+        "MixpanelLake",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),

@@ -18,11 +18,20 @@ public enum ManifestStore {
 
   /// Writes `manifest` into `directory` atomically.
   public static func write(
-    _ manifest: Manifest, directory: String, failureInjector: FailureInjector? = nil
+    _ manifest: Manifest, directory: String, mode: CommitMode = .rename,
+    failureInjector: FailureInjector? = nil
   ) throws(LakeError) {
     let bytes = JSONText.encode(manifest)
-    try FileSystem.writeAtomically(
-      bytes, to: "\(directory)/\(Manifest.fileName)", failureInjector: failureInjector)
+    let path = "\(directory)/\(Manifest.fileName)"
+    switch mode {
+    case .rename:
+      try FileSystem.writeAtomically(bytes, to: path, failureInjector: failureInjector)
+    case .direct:
+      // One PUT on object storage: the object appears whole when the file is closed.
+      let sink = try FileSink(creating: path, failureInjector: failureInjector)
+      try sink.write(bytes)
+      try sink.close()
+    }
   }
 }
 

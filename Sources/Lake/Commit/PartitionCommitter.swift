@@ -10,13 +10,15 @@
 /// commit removes); after 3 the partition is the new one.
 public enum PartitionCommitter {
   static func commit(
-    _ manifest: Manifest, directory: String, failureInjector: FailureInjector?
+    _ manifest: Manifest, directory: String, mode: CommitMode = .rename, failureInjector: FailureInjector?
   ) throws(LakeError) {
     try FileSystem.makeDirectories(directory)
-    for file in manifest.files {
-      try FileSystem.rename("\(directory)/.\(file.path).tmp", to: "\(directory)/\(file.path)")
+    if mode == .rename {
+      for file in manifest.files {
+        try FileSystem.rename("\(directory)/\(mode.stagingName(for: file.path))", to: "\(directory)/\(file.path)")
+      }
     }
-    try ManifestStore.write(manifest, directory: directory, failureInjector: failureInjector)
+    try ManifestStore.write(manifest, directory: directory, mode: mode, failureInjector: failureInjector)
     let keep = Set(manifest.files.map(\.path) + [Manifest.fileName])
     for name in try FileSystem.list(directory) where !keep.contains(name) && isOurs(name) {
       try FileSystem.remove("\(directory)/\(name)")

@@ -51,7 +51,7 @@ final class PartitionWriter {
     nextSequence += 1
     let part = try PartFile(
       directory: directory, finalName: name, compression: settings.compression,
-      level: settings.level, failureInjector: settings.failureInjector)
+      level: settings.level, commitMode: settings.commitMode, failureInjector: settings.failureInjector)
     current = part
     return part
   }
@@ -66,7 +66,9 @@ final class PartitionWriter {
   func discard() {
     current?.discard()
     current = nil
-    for file in finished { try? FileSystem.remove("\(directory)/.\(file.path).tmp") }
+    for file in finished {
+      try? FileSystem.remove("\(directory)/\(settings.commitMode.stagingName(for: file.path))")
+    }
     finished = []
   }
 }
@@ -80,11 +82,13 @@ public struct WriterSettings: Sendable {
   /// At most this many parts of one window are open at once; the least recently used is closed.
   public var maxOpenParts: Int
   public var failureInjector: FailureInjector?
+  public var commitMode: CommitMode
 
   public init(
     compression: Compression = .zstd, level: Int? = nil, maxPartBytes: Int = 256 << 20,
-    maxOpenParts: Int = 3, failureInjector: FailureInjector? = nil
+    maxOpenParts: Int = 3, commitMode: CommitMode = .rename, failureInjector: FailureInjector? = nil
   ) {
+    self.commitMode = commitMode
     self.compression = compression
     self.level = level ?? compression.defaultLevel
     self.maxPartBytes = maxPartBytes

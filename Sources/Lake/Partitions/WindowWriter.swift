@@ -123,7 +123,8 @@ public final class WindowWriter {
       minTime: files.compactMap(\.minTime).min(), maxTime: files.compactMap(\.maxTime).max(),
       files: files)
     try PartitionCommitter.commit(
-      manifest, directory: "\(lakeRoot)/\(relative)", failureInjector: settings.failureInjector)
+      manifest, directory: "\(lakeRoot)/\(relative)", mode: settings.commitMode,
+      failureInjector: settings.failureInjector)
     return manifest
   }
 

@@ -19,7 +19,7 @@ public enum ConfigLoader {
     "lake", "state", "compression", "compression_level", "max_concurrent_windows", "max_part_bytes",
     "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
     "streams", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
-    "max_attempts", "http_compression", "record_format", "dedupe",
+    "max_attempts", "http_compression", "record_format", "dedupe", "commit_mode",
     // full-table streams (engage, cohorts, cohort_members, annotations)
     "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
   ]
@@ -112,6 +112,7 @@ public enum ConfigLoader {
         maxConcurrent: try values.int("export_max_concurrent", range: 1...10_000) ?? 100),
       maxAttempts: try values.int("max_attempts", range: 1...100) ?? 6,
       recordFormat: try recordFormat(values),
+      commitMode: try commitMode(values),
       dedupe: try values.bool("dedupe") ?? false,
       httpCompression: try values.bool("http_compression") ?? true,
       failureInjector: nil,
@@ -129,6 +130,14 @@ public enum ConfigLoader {
       throw ConfigError.invalid("record_format", "expected raw or flat, got '\(name)'")
     }
     return format
+  }
+
+  private static func commitMode(_ values: ConfigValues) throws -> CommitMode {
+    let name = try values.string("commit_mode") ?? "rename"
+    guard let mode = CommitMode(rawValue: name) else {
+      throw ConfigError.invalid("commit_mode", "expected rename or direct, got '\(name)'")
+    }
+    return mode
   }
 
   private static func parseRegion(_ values: ConfigValues) throws -> Region {

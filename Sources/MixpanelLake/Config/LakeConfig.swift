@@ -35,6 +35,8 @@ public struct LakeConfig: Sendable {
   public var maxAttempts: Int
   /// `raw` keeps Mixpanel's lines byte for byte; `flat` lifts properties to columns.
   public var recordFormat: RecordFormat
+  /// `rename` (local disks) or `direct` (object-storage mounts, where rename is a copy).
+  public var commitMode: CommitMode
   /// Drop repeats of (event, distinct_id, time, $insert_id) within a day.
   public var dedupe: Bool
   /// Ask Mixpanel for gzip-compressed bodies (default true).
@@ -59,7 +61,7 @@ public struct LakeConfig: Sendable {
   public var writerSettings: WriterSettings {
     WriterSettings(
       compression: compression, level: compressionLevel, maxPartBytes: maxPartBytes,
-      failureInjector: failureInjector)
+      commitMode: commitMode, failureInjector: failureInjector)
   }
 
   public var clientConfiguration: MixpanelClientConfiguration {

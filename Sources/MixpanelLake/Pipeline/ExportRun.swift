@@ -19,11 +19,14 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
   /// The clock that rate-limit waits and retry backoff sleep on (tests inject a virtual one).
   public let clock: C
   public let retryPolicy: RetryPolicy
+  /// Live counters, readable while the run goes on.
+  public let progress: ExportProgress
 
   public init(
     config: LakeConfig, logger: Logger, clock: C, now: @escaping @Sendable () -> Date = { Date() },
-    retryPolicy: RetryPolicy? = nil
+    retryPolicy: RetryPolicy? = nil, progress: ExportProgress = ExportProgress()
   ) {
+    self.progress = progress
     self.config = config
     self.logger = logger
     self.clock = clock
@@ -73,7 +76,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       let task = WindowTask(
         fetcher: WindowFetcher(
           client: client, config: config, runID: runID, runToken: String(runID.suffix(6)), logger: logger,
-          now: { Int64(wallClock().timeIntervalSince1970) }),
+          now: { Int64(wallClock().timeIntervalSince1970) }, progress: progress),
         limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger)
       await withTaskGroup(of: WindowOutcome.self) { group in
         var pending = plan.windows[...]
@@ -135,7 +138,10 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
 
 extension ExportRun where C == ContinuousClock {
   /// A run on the real clock.
-  public init(config: LakeConfig, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
-    self.init(config: config, logger: logger, clock: ContinuousClock(), now: now)
+  public init(
+    config: LakeConfig, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+    progress: ExportProgress = ExportProgress()
+  ) {
+    self.init(config: config, logger: logger, clock: ContinuousClock(), now: now, progress: progress)
   }
 }

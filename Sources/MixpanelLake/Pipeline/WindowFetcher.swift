@@ -19,6 +19,7 @@ struct WindowFetcher: Sendable {
   let runToken: String
   let logger: Logger
   let now: @Sendable () -> Int64
+  let progress: ExportProgress
 
   func fetch(_ window: DayWindow, stream: String) async throws -> WindowCommitSummary {
     let writer = WindowWriter(
@@ -38,7 +39,10 @@ struct WindowFetcher: Sendable {
         var framer = LineFramer()
         do {
           for try await chunk in body {
+            let before = router.lines
             try chunk.withUnsafeReadableBytes { raw in try framer.feed(raw) { try router.route($0) } }
+            progress.add(bytes: chunk.readableBytes)
+            progress.add(lines: router.lines - before)
           }
         } catch let error as WindowError {
           throw error
@@ -53,6 +57,7 @@ struct WindowFetcher: Sendable {
       }
       var summary = try writer.commit(committedAt: now())
       summary.duplicatesDropped = router.duplicatesDropped
+      progress.windowCommitted()
       logger.info(
         "window.committed",
         metadata: [

@@ -1,0 +1,22 @@
+import Synchronization
+
+/// Live counters of a run, safe to read from any thread while it goes on (a progress display,
+/// a test checking back-pressure). Values only grow.
+public final class ExportProgress: Sendable {
+  private let bytes = Atomic<Int>(0)
+  private let lineCount = Atomic<Int>(0)
+  private let windows = Atomic<Int>(0)
+
+  public init() {}
+
+  /// Response bytes framed and handed to the writer so far (decompressed).
+  public var bytesIn: Int { bytes.load(ordering: .relaxed) }
+  /// Lines validated and routed so far (including those of windows that later failed).
+  public var lines: Int { lineCount.load(ordering: .relaxed) }
+  /// Windows committed so far.
+  public var windowsCommitted: Int { windows.load(ordering: .relaxed) }
+
+  func add(bytes count: Int) { bytes.add(count, ordering: .relaxed) }
+  func add(lines count: Int) { lineCount.add(count, ordering: .relaxed) }
+  func windowCommitted() { windows.add(1, ordering: .relaxed) }
+}

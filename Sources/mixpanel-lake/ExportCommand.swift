@@ -26,18 +26,28 @@ struct ExportCommand: AsyncParsableCommand {
   @Option(name: .long, help: "The state file (default: <lake>/_state.json).")
   var state: String?
 
-  @Flag(name: .long, help: "Only warnings and errors on stderr.")
+  @Flag(name: .long, help: "Only warnings and errors on stderr (no progress).")
   var quiet = false
 
+  @Option(name: .long, help: "Seconds between progress lines when stderr is not a terminal.")
+  var progressInterval: Double = 30
+
+  @Option(name: .long, help: "text or json (one JSON object per log line).")
+  var logFormat: LogFormat = .text
+
   func run() async throws {
-    let logger = CLILogging.logger(quiet: quiet)
+    let logger = CLILogging.logger(quiet: quiet, format: logFormat)
     do {
       let overrides = ConfigOverrides(
         lake: lake, compression: compression,
         streams: streams.map { $0.split(separator: ",").map { String($0) } }, statePath: state)
       let loaded = try ConfigLoader.load(
         path: config, environment: ProcessInfo.processInfo.environment, overrides: overrides)
-      let run = ExportRun(config: loaded, logger: logger)
+      let progress = ExportProgress()
+      let run = ExportRun(config: loaded, logger: logger, progress: progress)
+      let plannedWindows = (try? run.plan().windows.count) ?? 0
+      let showProgress = !quiet && loaded.streams.contains("export")
+      let interval = progressInterval
       let tables = FullTableStream.selected(loaded.streams)
       let exportsEvents = loaded.streams.contains("export")
       let ending = await withTaskGroup(of: Ending.self) { group in
@@ -57,6 +67,12 @@ struct ExportCommand: AsyncParsableCommand {
         }
         group.addTask {
           await SignalWatcher.first(of: [SIGINT, SIGTERM]).map(Ending.signal) ?? .watcherStopped
+        }
+        if showProgress {
+          group.addTask {
+            await ProgressReporter.run(progress: progress, windows: plannedWindows, interval: interval)
+            return .watcherStopped
+          }
         }
         var signal: Int32?
         while let ending = await group.next() {
@@ -121,9 +137,18 @@ enum Ending: Sendable {
 }
 
 enum CLILogging {
-  static func logger(quiet: Bool) -> Logger {
-    var logger = Logger(label: "mixpanel-lake") { StreamLogHandler.standardError(label: $0) }
+  static func logger(quiet: Bool, format: LogFormat = .text) -> Logger {
+    var logger = Logger(label: "mixpanel-lake") { label in
+      switch format {
+      case .text: return StreamLogHandler.standardError(label: label)
+      case .json: return JSONLogHandler(label: label)
+      }
+    }
     logger.logLevel = quiet ? .warning : .info
     return logger
   }
+}
+
+enum LogFormat: String, ExpressibleByArgument, Sendable {
+  case text, json
 }

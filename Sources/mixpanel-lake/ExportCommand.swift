@@ -41,8 +41,30 @@ struct ExportCommand: AsyncParsableCommand {
       let overrides = ConfigOverrides(
         lake: lake, compression: compression,
         streams: streams.map { $0.split(separator: ",").map { String($0) } }, statePath: state)
-      let loaded = try ConfigLoader.load(
+      let projects = try ConfigLoader.loadAll(
         path: config, environment: ProcessInfo.processInfo.environment, overrides: overrides)
+      var failed = false
+      for loaded in projects {
+        if projects.count > 1 { print("project lake \(loaded.lake)") }
+        do {
+          try await export(loaded, logger: logger)
+        } catch let exit as ExitCode where exit.rawValue == ExitStatus.windowsFailed {
+          failed = true
+        }
+      }
+      if failed { throw ExitCode(ExitStatus.windowsFailed) }
+    } catch let exit as ExitCode {
+      throw exit
+    } catch is CancellationError {
+      throw ExitCode(130)
+    } catch {
+      throw ExitStatus.fail(error)
+    }
+  }
+
+  /// Exports one project; throws `ExitCode` for failed windows or a signal.
+  private func export(_ loaded: LakeConfig, logger: Logger) async throws {
+    do {
       let progress = ExportProgress()
       let run = ExportRun(config: loaded, logger: logger, progress: progress)
       let plannedWindows = (try? run.plan().windows.count) ?? 0

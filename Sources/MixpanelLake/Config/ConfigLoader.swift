@@ -18,7 +18,7 @@ public enum ConfigLoader {
     // mixpanel-lake's own
     "lake", "state", "compression", "compression_level", "max_concurrent_windows", "max_part_bytes",
     "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
-    "streams", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
+    "streams", "projects", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
     "max_attempts", "http_compression", "record_format", "dedupe", "commit_mode",
     // full-table streams (engage, cohorts, cohort_members, annotations)
     "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
@@ -41,6 +41,50 @@ public enum ConfigLoader {
       throw ConfigError.file("config file \(path) is not a JSON object: \(Self.shortReason(error))")
     }
     return try parse(object, environment: environment, overrides: overrides)
+  }
+
+  /// Loads a config that may list several projects (`"projects": [{"project_id": …, …}, …]`):
+  /// each entry's keys override the top level's, and each project gets its own folder
+  /// `<lake>/project_id=<id>/` with its own state. Without `projects`, one config.
+  public static func loadAll(
+    path: String, environment: [String: String], overrides: ConfigOverrides = ConfigOverrides()
+  ) throws -> [LakeConfig] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ConfigError.file("cannot read config file \(path): check the path given to --config")
+    }
+    let object: [String: JSONValue]
+    do {
+      object = try JSONDecoder().decode([String: JSONValue].self, from: data)
+    } catch {
+      throw ConfigError.file("config file \(path) is not a JSON object: \(Self.shortReason(error))")
+    }
+    guard let projects = object["projects"] else {
+      return [try parse(object, environment: environment, overrides: overrides)]
+    }
+    guard case .array(let entries) = projects, !entries.isEmpty else {
+      throw ConfigError.invalid("projects", "expected a non-empty list of project objects")
+    }
+    var base = object
+    base["projects"] = nil
+    let root = try overrides.lake ?? ConfigValues(base).string("lake") ?? "./lake"
+    var configs: [LakeConfig] = []
+    var seen: Set<Int> = []
+    for (index, entry) in entries.enumerated() {
+      guard case .object(let fields) = entry else {
+        throw ConfigError.invalid("projects", "entry \(index + 1) is not an object")
+      }
+      let merged = base.merging(fields) { $1 }
+      guard let id = try ConfigValues(merged).int("project_id", range: 1...Int.max) else {
+        throw ConfigError.missing("project_id", "every entry of 'projects' needs its numeric project_id")
+      }
+      guard seen.insert(id).inserted else {
+        throw ConfigError.invalid("projects", "project_id \(id) is listed twice")
+      }
+      var projectOverrides = overrides
+      projectOverrides.lake = "\(root)/project_id=\(id)"
+      configs.append(try parse(merged, environment: environment, overrides: projectOverrides))
+    }
+    return configs
   }
 
   /// Validates an already decoded config object.

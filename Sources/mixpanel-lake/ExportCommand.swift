@@ -35,6 +35,13 @@ struct ExportCommand: AsyncParsableCommand {
   @Option(name: .long, help: "text or json (one JSON object per log line).")
   var logFormat: LogFormat = .text
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Run rate-limit waits N times faster (simulations against the fake's --time-scale only).",
+      visibility: .hidden))
+  var timeScale: Double?
+
   func run() async throws {
     let logger = CLILogging.logger(quiet: quiet, format: logFormat)
     do {
@@ -66,8 +73,18 @@ struct ExportCommand: AsyncParsableCommand {
   private func export(_ loaded: LakeConfig, logger: Logger) async throws {
     do {
       let progress = ExportProgress()
-      let run = ExportRun(config: loaded, logger: logger, progress: progress)
-      let plannedWindows = (try? run.plan().windows.count) ?? 0
+      let runExport: @Sendable () async throws -> RunSummary
+      let plannedWindows: Int
+      if let timeScale {
+        let run = ExportRun(
+          config: loaded, logger: logger, clock: ScaledClock(scale: timeScale), progress: progress)
+        plannedWindows = (try? run.plan().windows.count) ?? 0
+        runExport = { try await run.run() }
+      } else {
+        let run = ExportRun(config: loaded, logger: logger, progress: progress)
+        plannedWindows = (try? run.plan().windows.count) ?? 0
+        runExport = { try await run.run() }
+      }
       let showProgress = !quiet && loaded.streams.contains("export")
       let interval = progressInterval
       let tables = FullTableStream.selected(loaded.streams)
@@ -75,7 +92,7 @@ struct ExportCommand: AsyncParsableCommand {
       let ending = await withTaskGroup(of: Ending.self) { group in
         group.addTask {
           do {
-            let summary = exportsEvents ? try await run.run() : nil
+            let summary = exportsEvents ? try await runExport() : nil
             // The full-table streams run after export, under their own Query API limiter.
             let tableSummary =
               tables.isEmpty

@@ -9,5 +9,8 @@ struct MixpanelLakeCommand: AsyncParsableCommand {
       Exit codes: 0 done, 1 some windows failed, 2 usage or config, 3 auth or permission, \
       4 local I/O (disk full, unwritable lake, corrupt state).
       """,
-    subcommands: [ExportCommand.self, PlanCommand.self, DemoCommand.self, FakeServerCommand.self])
+    subcommands: [
+      ExportCommand.self, PlanCommand.self, DemoCommand.self, FakeServerCommand.self, VerifyCommand.self,
+      ReportCommand.self, TapCommand.self,
+    ])
 }

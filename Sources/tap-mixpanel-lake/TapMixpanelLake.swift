@@ -1,13 +1,37 @@
 import ArgumentParser
+import MixpanelLake
 
-/// tap-mixpanel's command line, run by mixpanel-lake's Singer mode (work in progress).
+/// tap-mixpanel's command line, so Meltano or Stitch can run this tap by name:
+/// `tap-mixpanel-lake -c config.json [-s state.json] [-p|--catalog catalog.json] [-d]`.
 @main
 struct TapMixpanelLake: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tap-mixpanel-lake",
-    abstract: "A Singer tap for Mixpanel with tap-mixpanel's flags, built on mixpanel-lake.")
+    abstract: "A Singer tap for Mixpanel with tap-mixpanel's flags, built on mixpanel-lake.",
+    discussion: """
+      Writes Singer messages (SCHEMA, RECORD, STATE) to stdout and logs to stderr. Exit codes: 0 done, \
+      1 the sync failed, 2 usage, config, catalog or state, 3 auth or permission, 4 local I/O.
+      """)
+
+  @Option(name: [.short, .long], help: "tap-mixpanel's config file.")
+  var config: String
+
+  @Option(name: [.short, .long], help: "The state file to continue from.")
+  var state: String?
+
+  @Option(name: [.short, .long], help: "The catalog (legacy name for --catalog).")
+  var properties: String?
+
+  @Option(name: .long, help: "The catalog: which streams and columns to sync.")
+  var catalog: String?
+
+  @Flag(name: [.short, .long], help: "Print the catalog and exit.")
+  var discover = false
 
   func run() async throws {
-    throw ValidationError("Singer mode is not built yet")
+    let status = await SingerCommandLine.run(
+      configPath: config, catalogPath: catalog ?? properties, statePath: state, discover: discover,
+      logger: SingerCommandLine.logger())
+    if status != 0 { throw ExitCode(status) }
   }
 }

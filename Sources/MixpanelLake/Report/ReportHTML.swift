@@ -1,0 +1,148 @@
+import CalendarDay
+
+/// Renders a ``LakeReport`` as one self-contained HTML page: inline CSS and SVG, no scripts,
+/// nothing fetched. Every text from the lake is escaped.
+///
+/// Per day-partitioned stream: a bar chart with one `<rect class="bar …">` per day from the
+/// first partition to the last (its `<title>` reads `YYYY-MM-DD: N rows`), gaps drawn full
+/// height in red and listed, days replaced by the latest run in orange and listed; then a small
+/// table of days, rows, bytes and compression ratio.
+public enum ReportHTML {
+  static let chartWidth = 960
+  static let chartHeight = 200
+
+  public static func render(_ report: LakeReport, generatedAt: String) -> String {
+    var html = """
+      <!DOCTYPE html>
+      <html lang="en">
+      <head>
+      <meta charset="utf-8">
+      <title>mixpanel-lake report: \(HTMLText.escape(report.lake))</title>
+      <style>\(css)</style>
+      </head>
+      <body>
+      <h1>mixpanel-lake report</h1>
+      <p class="meta">Lake <code>\(HTMLText.escape(report.lake))</code>, generated \(HTMLText.escape(generatedAt)). \
+      Latest run: <code>\(HTMLText.escape(report.latestRunID ?? "none"))</code>.</p>
+
+      """
+    if report.streams.isEmpty { html += "<p>No committed partitions.</p>\n" }
+    for stream in report.streams { html += section(stream) }
+    if !report.unreadable.isEmpty {
+      html += "<h2>Unreadable manifests</h2>\n<ul class=\"unreadable\">\n"
+      for path in report.unreadable { html += "<li><code>\(HTMLText.escape(path))</code></li>\n" }
+      html += "</ul>\n"
+    }
+    html += "</body>\n</html>\n"
+    return html
+  }
+
+  static func section(_ stream: LakeReport.StreamEntry) -> String {
+    let name = HTMLText.escape(stream.stream)
+    var html = "<section class=\"stream\" id=\"stream-\(name)\">\n<h2>\(name)</h2>\n"
+    if !stream.days.isEmpty {
+      html += chart(stream)
+      html += legend
+      html += dayList("Gaps (no partition)", "gaps", stream.gaps, empty: "No gaps.")
+      html += dayList("Replaced by the latest run", "replaced", stream.replaced, empty: "None.")
+    }
+    html += table(stream)
+    html += "</section>\n"
+    return html
+  }
+
+  static func chart(_ stream: LakeReport.StreamEntry) -> String {
+    let count = stream.days.count
+    let maxRows = max(1, stream.days.compactMap(\.rows).max() ?? 1)
+    let barWidth = Double(chartWidth) / Double(count)
+    let label = "Rows per day of \(stream.stream), \(stream.days.first!.day) to \(stream.days.last!.day)"
+    var svg = """
+      <svg class="chart" viewBox="0 0 \(chartWidth) \(chartHeight + 20)" width="100%" role="img" \
+      aria-label="\(HTMLText.escape(label))" xmlns="http://www.w3.org/2000/svg">
+
+      """
+    for (index, entry) in stream.days.enumerated() {
+      let x = HTMLText.fixed(Double(index) * barWidth, digits: 2)
+      let width = HTMLText.fixed(max(barWidth - (barWidth > 4 ? 1 : 0), 0.5), digits: 2)
+      let classes: String
+      let height: Double
+      let title: String
+      if let rows = entry.rows {
+        classes = entry.replacedByLatestRun ? "bar replaced" : "bar"
+        height = rows == 0 ? 0 : max(1, Double(chartHeight) * Double(rows) / Double(maxRows))
+        title = "\(entry.day): \(rows) rows"
+      } else {
+        classes = "bar gap"
+        height = Double(chartHeight)
+        title = "\(entry.day): no partition"
+      }
+      let y = HTMLText.fixed(Double(chartHeight) - height, digits: 2)
+      svg +=
+        "<rect class=\"\(classes)\" x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" "
+        + "height=\"\(HTMLText.fixed(height, digits: 2))\"><title>\(HTMLText.escape(title))</title></rect>\n"
+    }
+    svg += """
+      <text class="axis" x="0" y="\(chartHeight + 15)">\(stream.days.first!.day)</text>
+      <text class="axis" x="\(chartWidth)" y="\(chartHeight + 15)" text-anchor="end">\(stream.days.last!.day)</text>
+      </svg>
+
+      """
+    return svg
+  }
+
+  static let legend = """
+    <p class="legend"><span class="swatch committed"></span> rows committed \
+    <span class="swatch replaced"></span> replaced by the latest run \
+    <span class="swatch gap"></span> gap (no partition)</p>
+
+    """
+
+  static func dayList(_ title: String, _ kind: String, _ days: [Day], empty: String) -> String {
+    guard !days.isEmpty else { return "<p class=\"\(kind)\">\(title): \(empty)</p>\n" }
+    let items = ranges(days).map { range in
+      range.lowerBound == range.upperBound
+        ? "<li>\(range.lowerBound)</li>" : "<li>\(range.lowerBound) to \(range.upperBound)</li>"
+    }
+    return "<p class=\"\(kind)\">\(title): \(days.count) day(s)</p>\n<ul class=\"\(kind)\">\n"
+      + items.joined(separator: "\n") + "\n</ul>\n"
+  }
+
+  /// Consecutive days collapsed into ranges.
+  static func ranges(_ days: [Day]) -> [ClosedRange<Day>] {
+    var out: [ClosedRange<Day>] = []
+    for day in days.sorted() {
+      if let last = out.last, last.upperBound.adding(days: 1) == day {
+        out[out.count - 1] = last.lowerBound...day
+      } else {
+        out.append(day...day)
+      }
+    }
+    return out
+  }
+
+  static func table(_ stream: LakeReport.StreamEntry) -> String {
+    let ratio = stream.compressionRatio.map { HTMLText.fixed($0, digits: 1) + "×" } ?? "–"
+    let firstColumn = stream.days.isEmpty ? "Partitions" : "Days"
+    return """
+      <table class="totals">
+      <thead><tr><th>\(firstColumn)</th><th>Rows</th><th>Bytes (stored)</th><th>Bytes (uncompressed)</th>\
+      <th>Compression ratio</th></tr></thead>
+      <tbody><tr><td>\(HTMLText.grouped(stream.partitions))</td><td>\(HTMLText.grouped(stream.rows))</td>\
+      <td>\(HTMLText.bytes(stream.bytes))</td><td>\(HTMLText.bytes(stream.uncompressedBytes))</td>\
+      <td>\(ratio)</td></tr></tbody>
+      </table>
+
+      """
+  }
+
+  static let css = """
+    body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em;color:#222;max-width:1000px}\
+    h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}.meta{color:#555}code{font-size:.95em}\
+    .chart{border-bottom:1px solid #999;margin:.5em 0}.bar{fill:#3b78c2}.bar.replaced{fill:#f08c00}\
+    .bar.gap{fill:#f3c6c6;stroke:#d33;stroke-width:.5}.axis{font-size:11px;fill:#555}\
+    .swatch{display:inline-block;width:.9em;height:.9em;vertical-align:middle;margin:0 .3em 0 1em}\
+    .swatch.committed{background:#3b78c2}.swatch.replaced{background:#f08c00}.swatch.gap{background:#f3c6c6;border:1px solid #d33}\
+    ul.gaps li{color:#b00}table{border-collapse:collapse;margin-top:1em}\
+    th,td{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{background:#f4f4f4}
+    """
+}

@@ -1,0 +1,104 @@
+public import MixpanelAPI
+
+/// What the tap knows about one Singer stream before it reads any data: its keys, how it
+/// replicates, the columns it always has (with their JSON Schema types) and which of them hold
+/// datetimes to be written as ISO-8601 UTC.
+///
+/// Every stream's schema is permissive: known columns accept `null`, and columns first seen in
+/// the data (Mixpanel's properties are dynamic) are declared with ``anyType`` in a SCHEMA
+/// message sent before the first record that has them, with `additionalProperties: true`.
+public struct SingerStreamSpec: Sendable {
+  public enum Replication: String, Sendable {
+    case incremental = "INCREMENTAL"
+    case fullTable = "FULL_TABLE"
+  }
+
+  public let name: String
+  public let keyProperties: [String]
+  public let replication: Replication
+  public let replicationKey: String?
+  /// Known columns in a stable order, with their types.
+  public let columns: [(name: String, type: JSONNode)]
+  /// Columns whose `YYYY-MM-DD HH:MM:SS` (or `…THH:MM:SS`) text is rewritten as
+  /// `YYYY-MM-DDTHH:MM:SSZ`.
+  public let datetimeColumns: Set<String>
+
+  /// Columns that are always emitted, whatever the catalog deselects.
+  public var automaticColumns: Set<String> {
+    Set(keyProperties + (replicationKey.map { [$0] } ?? []))
+  }
+
+  /// The full-table stream behind this spec, if it is one.
+  public var fullTableStream: FullTableStream? { FullTableStream(rawValue: name) }
+
+  /// Every stream the tap can sync, in the order it syncs them.
+  public static let all: [SingerStreamSpec] = [export, engage, cohorts, cohortMembers, annotations]
+
+  public static func named(_ name: String) -> SingerStreamSpec? {
+    all.first { $0.name == name }
+  }
+
+  /// Any JSON value: the type of a column first seen in the data.
+  public static let anyType = JSONNode.object([
+    (
+      "type",
+      .array(["null", "string", "number", "integer", "boolean", "object", "array"].map { .string($0) })
+    )
+  ])
+
+  static func nullable(_ types: String..., format: String? = nil) -> JSONNode {
+    var members: [(key: String, value: JSONNode)] = [
+      ("type", .array((["null"] + types).map { .string($0) }))
+    ]
+    if let format { members.append(("format", .string(format))) }
+    return .object(members)
+  }
+
+  static let dateTime = nullable("string", format: "date-time")
+
+  static let export = SingerStreamSpec(
+    name: "export", keyProperties: [], replication: .incremental, replicationKey: "time",
+    columns: [
+      ("event", nullable("string")), ("time", dateTime), ("distinct_id", anyType),
+      ("mp_reserved_insert_id", anyType), ("mp_reserved_mp_api_endpoint", anyType),
+      ("mp_reserved_mp_api_timestamp_ms", anyType), ("mp_processing_time_ms", anyType),
+      ("mp_lib", anyType), ("mp_reserved_browser", anyType), ("mp_reserved_os", anyType),
+      ("mp_reserved_city", anyType), ("mp_reserved_region", anyType), ("mp_country_code", anyType),
+      ("mp_reserved_current_url", anyType), ("mp_reserved_device_id", anyType),
+      ("mp_reserved_user_id", anyType),
+    ],
+    datetimeColumns: [])
+
+  static let engage = SingerStreamSpec(
+    name: "engage", keyProperties: ["distinct_id"], replication: .fullTable, replicationKey: nil,
+    columns: [
+      ("distinct_id", nullable("string")), ("mp_reserved_created", dateTime),
+      ("mp_reserved_email", anyType), ("mp_reserved_name", anyType), ("mp_reserved_last_seen", dateTime),
+      ("mp_reserved_city", anyType), ("mp_reserved_region", anyType), ("mp_reserved_country_code", anyType),
+      ("mp_reserved_timezone", anyType),
+    ],
+    datetimeColumns: ["mp_reserved_created", "mp_reserved_last_seen"])
+
+  static let cohorts = SingerStreamSpec(
+    name: "cohorts", keyProperties: ["id"], replication: .fullTable, replicationKey: nil,
+    columns: [
+      ("id", nullable("integer")), ("name", nullable("string")), ("description", nullable("string")),
+      ("created", dateTime), ("count", nullable("integer")), ("is_visible", anyType),
+      ("project_id", nullable("integer")), ("data_group_id", anyType),
+    ],
+    datetimeColumns: ["created"])
+
+  static let cohortMembers = SingerStreamSpec(
+    name: "cohort_members", keyProperties: ["cohort_id", "distinct_id"], replication: .fullTable,
+    replicationKey: nil,
+    columns: [("cohort_id", nullable("integer")), ("distinct_id", nullable("string"))],
+    datetimeColumns: [])
+
+  static let annotations = SingerStreamSpec(
+    name: "annotations", keyProperties: ["date"], replication: .fullTable, replicationKey: nil,
+    columns: [
+      ("date", dateTime), ("project_id", anyType), ("id", anyType), ("description", anyType),
+      ("user", anyType), ("tags", anyType),
+    ],
+    datetimeColumns: ["date"])
+}

@@ -1,0 +1,120 @@
+import CalendarDay
+public import Foundation
+import Lake
+public import Logging
+public import MixpanelAPI
+
+/// The Singer tap: syncs the catalog's selected streams and writes Singer messages.
+///
+/// ```
+///  for each selected stream:  STATE (currently_syncing) ─► SCHEMA
+///   export:      plan ─► task group of WindowTask (rate limiter, retries, splits, as the lake)
+///                  └► a window commits into the spool ─► in plan order: [SCHEMA if new columns]
+///                     RECORD × rows ─► STATE (bookmark over the gap-free prefix)
+///   full table:  StreamContext fills one spooled snapshot ─► RECORD × rows ─► STATE
+///  ─► STATE (currently_syncing: null)
+/// ```
+///
+/// Nothing is written to stdout for a window until it was read whole: a retried, split or
+/// failed window emits no record twice, and a record is never emitted after a STATE that
+/// claims it.
+public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
+  public let config: LakeConfig
+  public let catalog: SingerCatalog
+  public let logger: Logger
+  /// The clock rate-limit waits and retry backoff sleep on (tests inject a virtual one).
+  public let clock: C
+  public let now: @Sendable () -> Date
+  public let retryPolicy: RetryPolicy
+
+  public init(
+    config: LakeConfig, catalog: SingerCatalog, logger: Logger, clock: C,
+    now: @escaping @Sendable () -> Date = { Date() }, retryPolicy: RetryPolicy? = nil
+  ) {
+    self.config = config
+    self.catalog = catalog
+    self.logger = logger
+    self.clock = clock
+    self.now = now
+    self.retryPolicy = retryPolicy ?? RetryPolicy(maxAttempts: config.maxAttempts)
+  }
+
+  /// Syncs every selected stream from `state`; returns the last state emitted.
+  public func sync(state initial: SingerState, to output: SingerOutput) async throws -> SingerState {
+    var state = initial
+    let spool = SingerSpool(root: Self.spoolDirectory(), compression: .zstd)
+    defer { spool.removeAll() }
+    var spoolConfig = config
+    spoolConfig.lake = spool.root
+    spoolConfig.recordFormat = .flat
+    spoolConfig.compression = .zstd
+    spoolConfig.compressionLevel = 1
+    spoolConfig.snapshots = false
+    try FileSystem.makeDirectories(spool.root)
+    let started = now()
+    let runID = "tap-" + RunSummary.makeRunID(started)
+    try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) { client in
+      let queryLimiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
+      var context = StreamContext(
+        client: client,
+        caller: QueryCaller(limiter: queryLimiter, retryPolicy: retryPolicy, clock: clock, logger: logger),
+        config: spoolConfig, logger: logger, runID: runID,
+        snapshotDate: Day(epochSeconds: Int64(started.timeIntervalSince1970.rounded(.down))), now: now)
+      for selection in catalog.selections {
+        try Task.checkCancellation()
+        guard let spec = SingerStreamSpec.named(selection.stream) else { continue }
+        state.currentlySyncing = spec.name
+        try output.state(state.message)
+        var schema = SingerSchema(
+          spec: spec, selection: selection, keepsUndeclared: config.selectPropertiesByDefault)
+        try output.schema(schema.message())
+        if let table = spec.fullTableStream {
+          try await syncTable(table, schema: &schema, context: &context, spool: spool, output: output)
+        } else {
+          let sync = SingerExportSync(
+            tap: self, spoolConfig: spoolConfig, spool: spool, runID: runID, client: client)
+          try await sync.run(schema: &schema, state: &state, output: output)
+        }
+      }
+    }
+    state.currentlySyncing = nil
+    try output.state(state.message)
+    return state
+  }
+
+  private func syncTable(
+    _ table: FullTableStream, schema: inout SingerSchema, context: inout StreamContext<C>, spool: SingerSpool,
+    output: SingerOutput
+  ) async throws {
+    let (record, error) = try await context.run(table)
+    if let error { throw error }
+    guard record.status == .committed else {
+      logger.warning(
+        "tap.stream_skipped", metadata: ["stream": "\(table.name)", "reason": "\(record.message ?? "")"])
+      return
+    }
+    let rows = try spool.emit(
+      [table.name], schema: &schema, timeExtracted: Timestamp.iso8601(Self.seconds(now())), to: output)
+    spool.remove(table.name)
+    try output.flush()
+    logger.info("tap.stream_synced", metadata: ["stream": "\(table.name)", "rows": "\(rows)"])
+  }
+
+  static func seconds(_ date: Date) -> Int64 {
+    Int64(date.timeIntervalSince1970.rounded(.down))
+  }
+
+  /// A fresh folder under `TMPDIR` for this run's spool.
+  static func spoolDirectory() -> String {
+    let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
+    return "\(trimmed)/.tap-mixpanel-lake-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+  }
+}
+
+extension SingerTap where C == ContinuousClock {
+  /// A tap on the real clock.
+  public init(config: LakeConfig, catalog: SingerCatalog, logger: Logger) {
+    self.init(config: config, catalog: catalog, logger: logger, clock: ContinuousClock())
+  }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import MixpanelFake
+import MixpanelLake
+import Testing
+
+@Suite("Singer discover and catalog selection")
+struct SingerCatalogTests {
+  static func discovered() throws -> [[String: Any]] {
+    let bytes = SingerCatalog.discover(selectedStreams: ["export"])
+    let root = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    return try #require(root["streams"] as? [[String: Any]])
+  }
+
+  @Test("--discover prints a valid catalog: every stream has the required keys and metadata")
+  func discoverIsValid() throws {
+    let streams = try Self.discovered()
+    #expect(
+      streams.compactMap { $0["tap_stream_id"] as? String }.sorted()
+        == ["annotations", "cohort_members", "cohorts", "engage", "export"])
+    for stream in streams {
+      let name = try #require(stream["tap_stream_id"] as? String)
+      #expect(stream["stream"] as? String == name)
+      let schema = try #require(stream["schema"] as? [String: Any], "\(name) has a schema")
+      let properties = try #require(schema["properties"] as? [String: Any])
+      #expect(schema["additionalProperties"] as? Bool == true)
+      let keys = try #require(stream["key_properties"] as? [String])
+      for key in keys { #expect(properties[key] != nil, "\(name) declares its key \(key)") }
+      let metadata = try #require(stream["metadata"] as? [[String: Any]])
+      let top = try #require(metadata.first { ($0["breadcrumb"] as? [Any])?.isEmpty == true })
+      let values = try #require(top["metadata"] as? [String: Any])
+      for required in [
+        "selected", "table-key-properties", "forced-replication-method", "valid-replication-keys",
+        "inclusion",
+      ] {
+        #expect(values[required] != nil, "\(name) metadata has \(required)")
+      }
+      #expect(values["table-key-properties"] as? [String] == keys)
+      #expect(values["selected"] as? Bool == (name == "export"))
+      let fields = metadata.filter { ($0["breadcrumb"] as? [String])?.count == 2 }
+      #expect(Set(fields.compactMap { ($0["breadcrumb"] as? [String])?[1] }) == Set(properties.keys))
+      for field in fields {
+        let inclusion = (field["metadata"] as? [String: Any])?["inclusion"] as? String
+        #expect(inclusion == "available" || inclusion == "automatic")
+      }
+    }
+    let export = try #require(streams.first { $0["stream"] as? String == "export" })
+    let top = (export["metadata"] as? [[String: Any]])?.first?["metadata"] as? [String: Any]
+    #expect(top?["forced-replication-method"] as? String == "INCREMENTAL")
+    #expect(top?["valid-replication-keys"] as? [String] == ["time"])
+  }
+
+  /// The discovered catalog with `engage` deselected, `annotations` selected and the export
+  /// column `mp_lib` deselected, as Meltano writes it.
+  static func editedCatalog() throws -> [UInt8] {
+    var streams = try discovered()
+    for index in streams.indices {
+      let name = streams[index]["stream"] as? String ?? ""
+      var metadata = streams[index]["metadata"] as? [[String: Any]] ?? []
+      for entry in metadata.indices {
+        var values = metadata[entry]["metadata"] as? [String: Any] ?? [:]
+        let breadcrumb = metadata[entry]["breadcrumb"] as? [String] ?? []
+        if breadcrumb.isEmpty { values["selected"] = name == "export" || name == "annotations" }
+        if breadcrumb == ["properties", "mp_lib"] { values["selected"] = false }
+        metadata[entry]["metadata"] = values
+      }
+      streams[index]["metadata"] = metadata
+    }
+    return Array(try JSONSerialization.data(withJSONObject: ["streams": streams]))
+  }
+
+  @Test("a catalog that deselects streams and columns changes what is synced")
+  func selectionChangesOutput() async throws {
+    let project = FakeProject(seed: 61, eventsPerDay: 150, today: Fixture.today, profiles: 40)
+    let catalog = try SingerCatalog.parse(try Self.editedCatalog())
+    #expect(catalog.selections.map(\.stream) == ["export", "annotations"])
+    let (everything, edited) = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try SingerFixture.config(
+        server, start: Fixture.today.advanced(by: -2), extra: ["streams": .string("all")])
+      return (
+        try await SingerFixture.sync(config).messages,
+        try await SingerFixture.sync(config, catalog: catalog).messages
+      )
+    }
+    #expect(everything.problems.isEmpty, "\(everything.problems.prefix(3))")
+    #expect(edited.problems.isEmpty, "\(edited.problems.prefix(3))")
+    #expect(everything.records("engage").count == 40)
+    #expect(edited.ofType("SCHEMA", stream: "engage").isEmpty)
+    #expect(edited.records("engage").isEmpty)
+    #expect(edited.records("annotations").count == everything.records("annotations").count)
+    let all = everything.records("export")
+    let some = edited.records("export")
+    #expect(all.count == project.truth(from: Fixture.today.advanced(by: -2), to: Fixture.today).total)
+    #expect(some.count == all.count)
+    #expect(all.allSatisfy { $0["mp_lib"] != nil })
+    #expect(some.allSatisfy { $0["mp_lib"] == nil && $0["event"] != nil && $0["time"] != nil })
+    let schema = edited.ofType("SCHEMA", stream: "export").last?["schema"] as? [String: Any]
+    #expect((schema?["properties"] as? [String: Any])?["mp_lib"] == nil)
+  }
+
+  @Test("tap-mixpanel's state shape is read, carried through and written back")
+  func stateShape() throws {
+    let text =
+      #"{"bookmarks": {"export": "2024-07-01T10:00:00.000000Z", "funnels": "2024-07-01"}, "currently_syncing": "export"}"#
+    let state = try SingerState.parse(Array(text.utf8))
+    #expect(state.bookmark("export") == "2024-07-01T10:00:00.000000Z")
+    #expect(state.bookmark("funnels") == "2024-07-01")
+    #expect(try SingerState.parse(Array("{}".utf8)).bookmarks.isEmpty)
+    #expect(throws: SingerError.self) {
+      try SingerState.parse(Array(#"{"bookmarks":{"export":"soon"}}"#.utf8))
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import MixpanelFake
+import MixpanelLake
+import Testing
+
+/// Singer messages read back from a tap's output, and a tap run in-process on a virtual clock.
+struct SingerMessages {
+  let all: [[String: Any]]
+
+  init(_ bytes: [UInt8]) throws {
+    all = try bytes.split(separator: 0x0A).map { line in
+      let object = try JSONSerialization.jsonObject(with: Data(line), options: [.fragmentsAllowed])
+      return try #require(object as? [String: Any], "every message is a JSON object")
+    }
+  }
+
+  init(text: String) throws {
+    try self.init(Array(text.utf8))
+  }
+
+  func ofType(_ type: String, stream: String? = nil) -> [[String: Any]] {
+    all.filter { $0["type"] as? String == type && (stream == nil || $0["stream"] as? String == stream) }
+  }
+
+  func records(_ stream: String) -> [[String: Any]] {
+    ofType("RECORD", stream: stream).compactMap { $0["record"] as? [String: Any] }
+  }
+
+  /// The `value` of the last STATE message.
+  var lastState: [String: Any]? {
+    ofType("STATE").last?["value"] as? [String: Any]
+  }
+
+  var exportBookmark: String? {
+    (lastState?["bookmarks"] as? [String: Any])?["export"] as? String
+  }
+
+  /// Problems with the order and shape of the messages: a RECORD before its stream's SCHEMA, a
+  /// record column its last SCHEMA does not declare, a RECORD without `time_extracted`.
+  var problems: [String] {
+    var declared: [String: Set<String>] = [:]
+    var problems: [String] = []
+    for message in all {
+      let stream = message["stream"] as? String ?? ""
+      switch message["type"] as? String {
+      case "SCHEMA":
+        let properties = (message["schema"] as? [String: Any])?["properties"] as? [String: Any] ?? [:]
+        declared[stream] = Set(properties.keys)
+      case "RECORD":
+        guard let columns = declared[stream] else {
+          problems.append("RECORD of \(stream) before its SCHEMA")
+          continue
+        }
+        let record = message["record"] as? [String: Any] ?? [:]
+        let undeclared = Set(record.keys).subtracting(columns)
+        if !undeclared.isEmpty { problems.append("\(stream) record has undeclared \(undeclared.sorted())") }
+        if message["time_extracted"] as? String == nil { problems.append("RECORD without time_extracted") }
+      case "STATE":
+        if message["value"] as? [String: Any] == nil { problems.append("STATE without value") }
+      default:
+        problems.append("unknown message \(message)")
+      }
+    }
+    return problems
+  }
+}
+
+enum SingerFixture {
+  static func config(_ server: FakeServerHandle, start: FakeDay, extra: [String: JSONValue] = [:]) throws
+    -> LakeConfig
+  {
+    var all: [String: JSONValue] = ["query_api_url": .string(server.baseURL)]
+    for (key, value) in extra { all[key] = value }
+    return try Fixture.config(lake: "/nonexistent-lake", server: server, start: "\(start)", extra: all)
+  }
+
+  /// Runs the tap in-process (virtual clock, `Fixture.now`) and returns what it wrote.
+  static func sync(
+    _ config: LakeConfig, catalog: SingerCatalog? = nil, state: SingerState = SingerState()
+  ) async throws -> (messages: SingerMessages, state: SingerState) {
+    let output = SingerOutput(capturing: ())
+    let tap = SingerTap(
+      config: config, catalog: catalog ?? .defaults(streams: config.streams), logger: Fixture.logger,
+      clock: VirtualClock(), now: { Fixture.now })
+    let final = try await tap.sync(state: state, to: output)
+    try output.flush()
+    return (try SingerMessages(output.captured), final)
+  }
+
+  static func insertID(_ record: [String: Any]) -> String {
+    record["mp_reserved_insert_id"] as? String ?? ""
+  }
+
+  /// `yyyy-mm-dd` of a record's ISO time.
+  static func day(_ record: [String: Any]) -> String {
+    String((record["time"] as? String ?? "").prefix(10))
+  }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import MixpanelFake
+import MixpanelLake
+import Testing
+
+@Suite("Singer sync: state, resume, retries")
+struct SingerSyncTests {
+  @Test(
+    "resuming with the emitted STATE continues where the last run stopped; repeats only in the attribution window"
+  )
+  func resumes() async throws {
+    let project = FakeProject(seed: 62, eventsPerDay: 200, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -9)
+    let stop = Fixture.today.advanced(by: -4)
+    let attribution = 2
+    let (run1, run2) = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let settings: [String: JSONValue] = [
+        "date_window_size": .string("2"), "attribution_window": .integer(Int64(attribution)),
+      ]
+      var firstSettings = settings
+      firstSettings["end_date"] = .string("\(stop)")
+      let run1 = try await SingerFixture.sync(
+        try SingerFixture.config(server, start: first, extra: firstSettings))
+      // The state a target would hand back: the value of the last STATE message, as JSON.
+      let stateJSON = try JSONSerialization.data(withJSONObject: try #require(run1.messages.lastState))
+      let state = try SingerState.parse(Array(stateJSON))
+      let run2 = try await SingerFixture.sync(
+        try SingerFixture.config(server, start: first, extra: settings), state: state)
+      return (run1.messages, run2.messages)
+    }
+    #expect(
+      run1.problems.isEmpty && run2.problems.isEmpty, "\(run1.problems.prefix(2)) \(run2.problems.prefix(2))")
+    let bookmark = try #require(run1.exportBookmark)
+    #expect(bookmark.hasPrefix("\(stop)T"), "the bookmark is the last event of the last day: \(bookmark)")
+    let records1 = run1.records("export")
+    let records2 = run2.records("export")
+    let resumeDay = stop.advanced(by: -attribution)
+    #expect(Set(records1.map(SingerFixture.day)) == Set((0...5).map { "\(first.advanced(by: $0))" }))
+    #expect(records2.map(SingerFixture.day).min() == "\(resumeDay)")
+    let ids1 = records1.map(SingerFixture.insertID)
+    let ids2 = records2.map(SingerFixture.insertID)
+    #expect(Set(ids1).count == ids1.count && Set(ids2).count == ids2.count)
+    let repeated = Set(ids1).intersection(ids2)
+    let attributionRows = project.truth(from: resumeDay, to: stop).total
+    #expect(repeated.count == attributionRows, "only the attribution window is fetched again")
+    let truth = project.truth(from: first, to: Fixture.today)
+    #expect(Set(ids1).union(ids2).count == truth.total)
+    // Every STATE of the second run follows the records it covers and only moves forward.
+    let bookmarks = run2.ofType("STATE").compactMap {
+      (($0["value"] as? [String: Any])?["bookmarks"] as? [String: Any])?["export"] as? String
+    }
+    #expect(bookmarks == bookmarks.sorted())
+    #expect(run2.lastState?["currently_syncing"] is NSNull)
+  }
+
+  @Test("a window retried after 'terminated early' emits each record exactly once")
+  func retriedWindowOnce() async throws {
+    let project = FakeProject(seed: 63, eventsPerDay: 300, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -5)
+    var faults = FakeFaults(seed: 7)
+    faults.terminatedEarly = .init(rule: FaultRule(rate: 1, maxInjections: 3), linesBefore: 120)
+    let (messages, injected) = try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      let config = try SingerFixture.config(server, start: first, extra: ["date_window_size": .integer(2)])
+      return (try await SingerFixture.sync(config).messages, server.injectedFaults)
+    }
+    #expect(injected.values.reduce(0, +) == 3, "the fault was injected: \(injected)")
+    #expect(messages.problems.isEmpty, "\(messages.problems.prefix(3))")
+    let ids = messages.records("export").map(SingerFixture.insertID)
+    let truth = project.truth(from: first, to: Fixture.today)
+    #expect(ids.count == truth.total)
+    #expect(Set(ids).count == ids.count)
+    var perDay: [String: Int] = [:]
+    for record in messages.records("export") { perDay[SingerFixture.day(record), default: 0] += 1 }
+    #expect(perDay == truth.byDay)
+  }
+
+  @Test("records are flat with tap-mixpanel names, JSON types kept and ISO-8601 UTC times")
+  func recordShapes() async throws {
+    let project = FakeProject(seed: 64, eventsPerDay: 50, today: Fixture.today, profiles: 30)
+    let messages = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try SingerFixture.config(server, start: Fixture.today, extra: ["streams": .string("all")])
+      return try await SingerFixture.sync(config).messages
+    }
+    #expect(messages.problems.isEmpty, "\(messages.problems.prefix(3))")
+    let event = try #require(messages.records("export").first)
+    #expect((event["time"] as? String)?.hasSuffix("Z") == true)
+    #expect(event["properties"] == nil && event["mp_reserved_insert_id"] is String)
+    #expect(event["mp_reserved_mp_api_timestamp_ms"] is NSNumber)
+    let profile = try #require(messages.records("engage").first)
+    #expect(profile["distinct_id"] is String)
+    #expect((profile["mp_reserved_last_seen"] as? String)?.hasSuffix("Z") == true)
+    let cohort = try #require(messages.records("cohorts").first)
+    #expect(cohort["id"] is NSNumber)
+    #expect(
+      (cohort["created"] as? String)?.range(
+        of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"#, options: .regularExpression) != nil)
+    #expect(
+      messages.records("cohort_members").allSatisfy {
+        $0["cohort_id"] is NSNumber && $0["distinct_id"] is String
+      })
+    #expect(messages.records("engage").count == 30)
+  }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import MixpanelFake
+import Testing
+
+/// The built `tap-mixpanel-lake` piped into a real Singer target from PyPI (`target-jsonl`,
+/// installed by `.ci/setup` into its own virtualenv).
+@Suite("tap-mixpanel-lake | target-jsonl")
+struct SingerTargetTests {
+  /// The binary reads the real clock, so its fake serves up to the real today.
+  static let today = FakeDay.todayUTC()
+
+  static var tapBinary: String {
+    URL(fileURLWithPath: CLIProcess.binary).deletingLastPathComponent().appendingPathComponent(
+      "tap-mixpanel-lake"
+    )
+    .path
+  }
+
+  /// `$TARGET_JSONL`, the virtualenv `.ci/setup` makes, or `target-jsonl` on the PATH.
+  static var targetJSONL: String? {
+    let environment = ProcessInfo.processInfo.environment
+    var candidates = [environment["TARGET_JSONL"]].compactMap { $0 }
+    candidates.append(NSHomeDirectory() + "/.local/share/mixpanel-lake/singer-venv/bin/target-jsonl")
+    candidates += (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/target-jsonl" }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+  }
+
+  static func shell(_ command: String) async throws -> CLIProcess.Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", command]
+    let scratch = NSTemporaryDirectory() + "singer-" + UUID().uuidString
+    _ = FileManager.default.createFile(atPath: scratch + ".err", contents: nil)
+    defer { try? FileManager.default.removeItem(atPath: scratch + ".err") }
+    process.standardError = FileHandle(forWritingAtPath: scratch + ".err")
+    process.standardOutput = FileHandle.nullDevice
+    var environment = ProcessInfo.processInfo.environment
+    environment["MIXPANEL_API_SECRET"] = nil
+    process.environment = environment
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+      process.terminationHandler = { _ in continuation.resume() }
+      do {
+        try process.run()
+      } catch {
+        process.terminationHandler = nil
+        continuation.resume(throwing: error)
+      }
+    }
+    let stderr = (try? String(contentsOfFile: scratch + ".err", encoding: .utf8)) ?? ""
+    return CLIProcess.Result(status: process.terminationStatus, stdout: "", stderr: stderr)
+  }
+
+  static func quote(_ path: String) -> String {
+    "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
+
+  /// Lines of a target-jsonl output file (0 when the stream had no records).
+  static func rows(_ directory: String, _ stream: String) throws -> [[String: Any]] {
+    guard let text = try? String(contentsOfFile: "\(directory)/\(stream).jsonl", encoding: .utf8) else {
+      return []
+    }
+    return try text.split(separator: "\n").map {
+      try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+    }
+  }
+
+  @Test("discover, select every stream, pipe into target-jsonl: row counts equal the fake's truth")
+  func pipeIntoTargetJSONL() async throws {
+    let target = try #require(Self.targetJSONL, "target-jsonl is not installed: run .ci/setup")
+    let dir = TemporaryDirectory()
+    let project = FakeProject(seed: 65, eventsPerDay: 250, today: Self.today, profiles: 120)
+    let first = Self.today.advanced(by: -4)
+    try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      // tap-mixpanel's config as its users write it: strings for numbers and booleans.
+      let config = #"""
+        {"api_secret": "\#(server.project.apiSecret)", "start_date": "\#(first)T00:00:00Z",
+         "date_window_size": "2", "attribution_window": "1", "project_timezone": "UTC",
+         "select_properties_by_default": "true", "user_agent": "tests", "denest_properties": "true",
+         "export_api_url": "\#(server.baseURL)", "query_api_url": "\#(server.baseURL)"}
+        """#
+      try config.write(toFile: "\(dir.path)/config.json", atomically: true, encoding: .utf8)
+      try #"{"destination_path": "\#(dir.path)/out", "do_timestamp_file": false}"#.write(
+        toFile: "\(dir.path)/target.json", atomically: true, encoding: .utf8)
+      let tap = Self.quote(Self.tapBinary)
+      let discover = try await Self.shell(
+        "\(tap) -c \(Self.quote(dir.path + "/config.json")) --discover > \(Self.quote(dir.path + "/discovered.json"))"
+      )
+      #expect(discover.status == 0, "\(discover.stderr)")
+      try Self.selectAll(catalog: "\(dir.path)/discovered.json", into: "\(dir.path)/catalog.json")
+      let pipe = try await Self.shell(
+        "{ \(tap) -c \(Self.quote(dir.path + "/config.json")) --catalog \(Self.quote(dir.path + "/catalog.json")); echo $? > \(Self.quote(dir.path + "/tap-status")); } | \(Self.quote(target)) -c \(Self.quote(dir.path + "/target.json"))"
+      )
+      #expect(pipe.status == 0, "target-jsonl: \(pipe.stderr.suffix(2_000))")
+      let tapStatus = try String(contentsOfFile: dir.path + "/tap-status", encoding: .utf8)
+      #expect(
+        tapStatus.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(pipe.stderr.suffix(2_000))")
+    }
+    let out = "\(dir.path)/out"
+    let events = try Self.rows(out, "export")
+    #expect(events.count == project.truth(from: first, to: Self.today).total)
+    #expect(Set(events.compactMap { $0["mp_reserved_insert_id"] as? String }).count == events.count)
+    #expect(try Self.rows(out, "engage").count == project.profileCount)
+    #expect(try Self.rows(out, "cohorts").count == project.cohorts.count)
+    #expect(try Self.rows(out, "annotations").count == project.allAnnotations.count)
+    let members = project.cohorts.reduce(0) { $0 + (project.cohortMembers($1.id)?.count ?? 0) }
+    #expect(try Self.rows(out, "cohort_members").count == members)
+  }
+
+  /// Marks every stream of a discovered catalog selected, as `meltano select` would.
+  static func selectAll(catalog: String, into path: String) throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: catalog))
+    var root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    var streams = try #require(root["streams"] as? [[String: Any]])
+    for index in streams.indices {
+      var metadata = streams[index]["metadata"] as? [[String: Any]] ?? []
+      for entry in metadata.indices where (metadata[entry]["breadcrumb"] as? [Any])?.isEmpty == true {
+        var values = metadata[entry]["metadata"] as? [String: Any] ?? [:]
+        values["selected"] = true
+        metadata[entry]["metadata"] = values
+      }
+      streams[index]["metadata"] = metadata
+    }
+    root["streams"] = streams
+    try JSONSerialization.data(withJSONObject: root).write(to: URL(fileURLWithPath: path))
+  }
+}

@@ -11,6 +11,6 @@ struct MixpanelLakeCommand: AsyncParsableCommand {
       """,
     subcommands: [
       ExportCommand.self, PlanCommand.self, DemoCommand.self, FakeServerCommand.self, VerifyCommand.self,
-      ReportCommand.self, TapCommand.self,
+      ReportCommand.self, TapCommand.self, DiscoverCommand.self,
     ])
 }

@@ -17,7 +17,8 @@ struct ExportCommand: AsyncParsableCommand {
 
   @Option(
     name: .long,
-    help: "Comma-separated streams: export, engage, cohorts, cohort_members, annotations, or all.")
+    help:
+      "Comma-separated streams: export, engage, cohorts, cohort_members, annotations, funnels, revenue, or all.")
   var streams: String?
 
   @Option(name: .long, help: "zstd or gzip (overrides the config's 'compression').")
@@ -28,6 +29,9 @@ struct ExportCommand: AsyncParsableCommand {
 
   @Flag(name: .long, help: "Only warnings and errors on stderr (no progress).")
   var quiet = false
+
+  @Flag(name: .long, help: "Info logs on a terminal too (there the progress line replaces them).")
+  var verbose = false
 
   @Option(name: .long, help: "Seconds between progress lines when stderr is not a terminal.")
   var progressInterval: Double = 30
@@ -43,7 +47,9 @@ struct ExportCommand: AsyncParsableCommand {
   var timeScale: Double?
 
   func run() async throws {
-    let logger = CLILogging.logger(quiet: quiet, format: logFormat)
+    // On a terminal the rewritten progress line stands in for the per-window info logs.
+    let terminal = isatty(STDERR_FILENO) == 1 && logFormat == .text && !verbose
+    let logger = CLILogging.logger(quiet: quiet || terminal, format: logFormat)
     do {
       let overrides = ConfigOverrides(
         lake: lake, compression: compression,
@@ -88,6 +94,7 @@ struct ExportCommand: AsyncParsableCommand {
       let showProgress = !quiet && loaded.streams.contains("export")
       let interval = progressInterval
       let tables = FullTableStream.selected(loaded.streams)
+      let dailies = DailyStream.selected(loaded.streams)
       let exportsEvents = loaded.streams.contains("export")
       let ending = await withTaskGroup(of: Ending.self) { group in
         group.addTask {
@@ -99,7 +106,13 @@ struct ExportCommand: AsyncParsableCommand {
               ? nil
               : try await FullTableRun(config: loaded, logger: logger).run(
                 streams: tables, runID: summary?.runID)
-            return .finished(summary, tableSummary)
+            // Then the daily streams (funnels, revenue), likewise.
+            let dailySummary =
+              dailies.isEmpty
+              ? nil
+              : try await DailyStreamRun(config: loaded, logger: logger).run(
+                streams: dailies, runID: summary?.runID ?? tableSummary?.runID)
+            return .finished(summary, tableSummary, dailySummary)
           } catch {
             return .failed(error)
           }
@@ -133,10 +146,12 @@ struct ExportCommand: AsyncParsableCommand {
       }
       let summary: RunSummary?
       let tableSummary: FullTableRunSummary?
+      let dailySummary: DailyStreamRunSummary?
       switch ending {
-      case .finished(let finished, let finishedTables):
+      case .finished(let finished, let finishedTables, let finishedDailies):
         summary = finished
         tableSummary = finishedTables
+        dailySummary = finishedDailies
       case .failed(let error): throw error
       case .signal(let number):
         FileHandle.standardError.write(
@@ -148,6 +163,7 @@ struct ExportCommand: AsyncParsableCommand {
       }
       if let summary { print(SummaryText.render(summary, lake: loaded.lake)) }
       if let tableSummary { print(tableSummary.text) }
+      if let dailySummary { print(dailySummary.text) }
       let failedWindows = summary?.failedWindows ?? []
       for window in failedWindows {
         FileHandle.standardError.write(Data("error: \(window.error ?? "window failed")\n".utf8))
@@ -155,7 +171,15 @@ struct ExportCommand: AsyncParsableCommand {
       for stream in tableSummary?.failedStreams ?? [] {
         FileHandle.standardError.write(Data("error: \(stream.message ?? "\(stream.stream) failed")\n".utf8))
       }
-      if !failedWindows.isEmpty || !(tableSummary?.failedStreams.isEmpty ?? true) {
+      for stream in dailySummary?.failedStreams ?? [] {
+        FileHandle.standardError.write(Data("error: \(stream.message ?? "\(stream.stream) failed")\n".utf8))
+      }
+      for stream in dailySummary?.skippedStreams ?? [] {
+        FileHandle.standardError.write(Data("warning: \(stream.message ?? "\(stream.stream) skipped")\n".utf8))
+      }
+      if !failedWindows.isEmpty || !(tableSummary?.failedStreams.isEmpty ?? true)
+        || !(dailySummary?.failedStreams.isEmpty ?? true)
+      {
         throw ExitCode(ExitStatus.windowsFailed)
       }
     } catch let exit as ExitCode {
@@ -169,7 +193,7 @@ struct ExportCommand: AsyncParsableCommand {
 }
 
 enum Ending: Sendable {
-  case finished(RunSummary?, FullTableRunSummary?)
+  case finished(RunSummary?, FullTableRunSummary?, DailyStreamRunSummary?)
   case failed(any Error)
   case signal(Int32)
   case watcherStopped

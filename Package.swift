@@ -31,7 +31,7 @@ let package = Package(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]),
     .target(name: "CalendarDay"),
-    .target(name: "NDJSON"),
+    .target(name: "NDJSON", dependencies: ["CalendarDay"]),
     .target(
       name: "Lake",
       dependencies: [

@@ -1,3 +1,5 @@
+import CalendarDay
+
 /// Rewrites a validated Mixpanel export line as a flat record, the way tap-mixpanel names
 /// columns but keeping every value's JSON type (no stringified numbers, booleans or lists):
 ///
@@ -85,18 +87,9 @@ public enum FlatRecord {
 
   /// `2024-06-01T12:05:12Z`.
   static func appendISO8601(_ seconds: Int64, to output: inout [UInt8]) {
-    let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-    let second = Int(seconds - Int64(days) * 86_400)
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let day = doy - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    let date = Day(epochSeconds: seconds)
+    let second = Int(seconds - date.startEpochSeconds)
+    let (year, month, day) = date.parts
     func digits(_ value: Int, _ width: Int) {
       var divisor = 1
       for _ in 1..<width { divisor *= 10 }

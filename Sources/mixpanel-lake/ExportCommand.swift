@@ -18,7 +18,8 @@ struct ExportCommand: AsyncParsableCommand {
   @Option(
     name: .long,
     help:
-      "Comma-separated streams: export, engage, cohorts, cohort_members, annotations, funnels, revenue, or all.")
+      "Comma-separated streams: export, engage, cohorts, cohort_members, annotations, funnels, revenue, or all."
+  )
   var streams: String?
 
   @Option(name: .long, help: "zstd or gzip (overrides the config's 'compression').")
@@ -173,9 +174,6 @@ struct ExportCommand: AsyncParsableCommand {
       }
       for stream in dailySummary?.failedStreams ?? [] {
         FileHandle.standardError.write(Data("error: \(stream.message ?? "\(stream.stream) failed")\n".utf8))
-      }
-      for stream in dailySummary?.skippedStreams ?? [] {
-        FileHandle.standardError.write(Data("warning: \(stream.message ?? "\(stream.stream) skipped")\n".utf8))
       }
       if !failedWindows.isEmpty || !(tableSummary?.failedStreams.isEmpty ?? true)
         || !(dailySummary?.failedStreams.isEmpty ?? true)

@@ -145,6 +145,9 @@ struct RequestRouter: Sendable {
     if let failure = self.authenticate(head, projectID: parameters.value("project_id"), app: app) {
       return (.respond(failure), nil)
     }
+    if let decision = self.routeFunnelsOrRevenue(endpoint, uri: uri, parameters: parameters) {
+      return decision
+    }
     guard let parsed = QueryRequest.parse(endpoint, parameters, project: self.project, app: app) else {
       return (.respond(.jsonError(.notFound, "Not found: \(endpoint.rawValue)", request: uri)), nil)
     }

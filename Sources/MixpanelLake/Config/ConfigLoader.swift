@@ -24,7 +24,9 @@ public enum ConfigLoader {
     "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
   ]
 
-  public static let supportedStreams = ["export", "engage", "cohorts", "cohort_members", "annotations"]
+  public static let supportedStreams = [
+    "export", "engage", "cohorts", "cohort_members", "annotations", "funnels", "revenue",
+  ]
 
   /// Loads and validates the config at `path`.
   public static func load(

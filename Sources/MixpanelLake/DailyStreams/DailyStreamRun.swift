@@ -1,0 +1,236 @@
+public import CalendarDay
+public import Foundation
+import Lake
+public import Logging
+public import MixpanelAPI
+
+/// One run of the incremental-by-day Query streams (funnels, revenue):
+///
+/// ```
+///  today = today in project_timezone (Query API days are project-timezone days, §14.2)
+///  for each selected stream, one after another:
+///    windows = Planner(start_date, bookmark − attribution_window, date_window_size, today)
+///    funnels: funnels/list once ─► per window, per funnel: funnels?unit=day
+///    revenue: per window: engage/revenue?unit=day
+///    ─► rows by day ─► WindowWriter (<stream>/day=D/, replaced whole) ─► commit ─► bookmark
+///  ─► DailyStreamRunSummary (also _runs/<run-id>-daily.json)
+/// ```
+///
+/// Every call goes through one Query limiter and the retry policy. A stream stops at its first
+/// failed window (the windows before it stay committed and the bookmark covers them); an error
+/// from the legacy revenue endpoint skips that stream with a warning instead of failing it.
+public struct DailyStreamRun<C: Clock>: Sendable where C.Duration == Duration {
+  public let config: LakeConfig
+  public let logger: Logger
+  public let now: @Sendable () -> Date
+  /// The clock rate-limit waits and retry backoff sleep on (tests inject a virtual one).
+  public let clock: C
+  public let retryPolicy: RetryPolicy
+
+  public init(
+    config: LakeConfig, logger: Logger, clock: C, now: @escaping @Sendable () -> Date = { Date() },
+    retryPolicy: RetryPolicy? = nil
+  ) {
+    self.config = config
+    self.logger = logger
+    self.clock = clock
+    self.now = now
+    self.retryPolicy = retryPolicy ?? RetryPolicy(maxAttempts: config.maxAttempts)
+  }
+
+  /// Today in the project's timezone.
+  public var today: Day {
+    Planner.today(
+      now: now(), zone: TimeZone(identifier: config.projectTimezone) ?? TimeZone(identifier: "UTC")!)
+  }
+
+  /// The windows `stream` would fetch now, from the state file's bookmark.
+  public func plan(_ stream: DailyStream) throws -> ExportPlan {
+    let state = try StateStore.read(config.resolvedStatePath)
+    return Planner.plan(
+      startDate: config.startDate, endDate: config.endDate,
+      bookmark: state.bookmarks[stream.name].flatMap(Timestamp.parse),
+      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize, today: today)
+  }
+
+  /// Runs `streams` (default: the daily streams named in the config's `streams`).
+  ///
+  /// - Parameter runID: names the part files; pass the export run's id to tie the runs together.
+  public func run(streams: [DailyStream]? = nil, runID: String? = nil) async throws -> DailyStreamRunSummary {
+    let streams = streams ?? DailyStream.selected(config.streams)
+    try FileSystem.makeDirectories(config.lake)
+    let runID = runID ?? RunSummary.makeRunID(now())
+    var summary = DailyStreamRunSummary(runID: runID, today: "\(today)")
+    let limiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
+    let caller = QueryCaller(limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger)
+    logger.info("daily.start", metadata: ["run_id": "\(runID)", "streams": "\(streams.map(\.name))"])
+    try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) { client in
+      let context = DailyStreamContext(
+        client: client, caller: caller, config: config, logger: logger, runID: runID, now: now)
+      for stream in streams {
+        try Task.checkCancellation()
+        let (record, error) = try await context.run(stream, plan: try plan(stream))
+        summary.streams.append(record)
+        if let error { summary.errors.append(error) }
+      }
+    }
+    try DailyStreamRunSummary.write(summary, lake: config.lake)
+    return summary
+  }
+}
+
+extension DailyStreamRun where C == ContinuousClock {
+  /// A run on the real clock.
+  public init(config: LakeConfig, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    self.init(config: config, logger: logger, clock: ContinuousClock(), now: now)
+  }
+}
+
+/// What the streams of one run share: the client, the limiter and the run's names.
+struct DailyStreamContext<C: Clock>: Sendable where C.Duration == Duration {
+  let client: MixpanelClient
+  let caller: QueryCaller<C>
+  let config: LakeConfig
+  let logger: Logger
+  let runID: String
+  let now: @Sendable () -> Date
+
+  /// Exports one stream over `plan`; never throws for the stream's own failure (it is in the
+  /// record), only for cancellation and for a state file that cannot be written.
+  func run(_ stream: DailyStream, plan: ExportPlan) async throws -> (
+    record: DailyStreamRecord, error: (any Error)?
+  ) {
+    var record = DailyStreamRecord(stream: stream.name, status: .committed)
+    record.firstDay = plan.firstDay.map { "\($0)" }
+    record.lastDay = plan.lastDay.map { "\($0)" }
+    record.windows = plan.windows.count
+    let statePath = config.resolvedStatePath
+    var tracker = BookmarkTracker(
+      windows: plan.windows,
+      bookmark: try StateStore.read(statePath).bookmarks[stream.name].flatMap(Timestamp.parse))
+    record.bookmark = tracker.bookmark.map(Timestamp.iso8601)
+    var stats = CallStats()
+    var failure: (any Error)?
+    var funnels: [(id: JSONNode, name: JSONNode)] = []
+    if stream == .funnels, !plan.windows.isEmpty {
+      do {
+        funnels = try await funnelList(stats: &stats)
+      } catch {
+        failure = error
+      }
+    }
+    for window in plan.windows where failure == nil {
+      let committed: WindowCommitSummary
+      do {
+        try Task.checkCancellation()
+        committed = try await fetch(stream, window: window, funnels: funnels, stats: &stats)
+      } catch {
+        failure = error
+        break
+      }
+      record.windowsCommitted += 1
+      record.days += committed.rowsPerDay.count
+      record.rows += committed.rows
+      record.files += committed.files
+      record.bytes += committed.storedBytes
+      record.uncompressedBytes += committed.uncompressedBytes
+      // Bookmark: the last committed day (of a gap-free prefix of windows); the next run starts
+      // attribution_window days before it.
+      if tracker.commit(window, maxTime: Timestamp.iso8601(window.to.startEpochSeconds)),
+        let bookmark = tracker.bookmark
+      {
+        var state = try StateStore.read(statePath)
+        state.bookmarks[stream.name] = Timestamp.iso8601(bookmark)
+        try StateStore.write(state, to: statePath)
+        record.bookmark = state.bookmarks[stream.name]
+      }
+    }
+    record.requests = stats.calls
+    record.retries = stats.retries
+    guard let failure else {
+      logger.info(
+        "daily.committed",
+        metadata: [
+          "stream": "\(stream.name)", "days": "\(record.days)", "rows": "\(record.rows)",
+          "bookmark": "\(record.bookmark ?? "none")",
+        ])
+      return (record, nil)
+    }
+    if failure is CancellationError || Task.isCancelled { throw CancellationError() }
+    if stream == .revenue, failure is MixpanelAPIError || failure is DailyRecordError {
+      record.status = .skipped
+      record.message =
+        "revenue skipped (the legacy engage/revenue endpoint answered an error), earlier days stay: \(failure)"
+      logger.warning("daily.skipped", metadata: ["stream": "\(stream.name)", "error": "\(failure)"])
+      return (record, nil)
+    }
+    record.status = .failed
+    record.message = "\(stream.name): \(failure)"
+    logger.error("daily.failed", metadata: ["stream": "\(stream.name)", "error": "\(failure)"])
+    return (record, failure)
+  }
+
+  /// `funnels/list`, once per run: each funnel's id (as its JSON number) and name.
+  private func funnelList(stats: inout CallStats) async throws -> [(id: JSONNode, name: JSONNode)] {
+    let list = try await caller.call("funnels/list", stats: &stats) { try await client.funnelList() }
+    var seen = Set<String>()
+    var funnels: [(id: JSONNode, name: JSONNode)] = []
+    for funnel in list {
+      guard let id = funnel["funnel_id"], case .number(let text) = id else {
+        throw DailyRecordError(context: "funnels/list", detail: "a funnel without a numeric funnel_id")
+      }
+      if seen.insert(text).inserted { funnels.append((id, funnel["name"] ?? .null)) }
+    }
+    return funnels
+  }
+
+  /// Fetches one window and commits its day partitions; nothing is visible if it throws.
+  private func fetch(
+    _ stream: DailyStream, window: DayWindow, funnels: [(id: JSONNode, name: JSONNode)],
+    stats: inout CallStats
+  ) async throws -> WindowCommitSummary {
+    let writer = WindowWriter(
+      lakeRoot: config.lake, stream: stream.name,
+      window: ManifestWindow(
+        id: "\(window.compactName)-\(runID.suffix(6))", fromDate: "\(window.from)", toDate: "\(window.to)"),
+      days: window.days, runID: runID, settings: config.writerSettings)
+    do {
+      var rows: [(day: Day, line: [UInt8])] = []
+      switch stream {
+      case .funnels:
+        for funnel in funnels {
+          guard case .number(let id) = funnel.id else { continue }
+          let context = "funnels \(id) \(window)"
+          let data = try await caller.call(context, stats: &stats) {
+            try await client.funnel(id: id, from: window.from, to: window.to)
+          }
+          rows += try DailyRecord.funnelRows(
+            funnelID: funnel.id, name: funnel.name, data: data, context: context)
+        }
+      case .revenue:
+        let context = "engage/revenue \(window)"
+        let results = try await caller.call(context, stats: &stats) {
+          try await client.revenue(from: window.from, to: window.to)
+        }
+        rows = try DailyRecord.revenueRows(results, context: context)
+      }
+      // Rows go to their day's partition in day order; within a day, funnels keep list order.
+      let ordered = rows.enumerated().sorted {
+        ($0.element.day, $0.offset) < ($1.element.day, $1.offset)
+      }
+      for (_, row) in ordered {
+        try row.line.withUnsafeBytes { raw in
+          try writer.append(raw, day: row.day, time: row.day.startEpochSeconds)
+        }
+      }
+      let summary = try writer.commit(committedAt: Int64(now().timeIntervalSince1970))
+      logger.info(
+        "daily.window.committed",
+        metadata: ["stream": "\(stream.name)", "window": "\(window)", "rows": "\(summary.rows)"])
+      return summary
+    } catch {
+      writer.discard()
+      throw error
+    }
+  }
+}

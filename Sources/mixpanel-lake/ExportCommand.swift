@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import Logging
+import MixpanelAPI
 import MixpanelLake
 
 struct ExportCommand: AsyncParsableCommand {
@@ -80,6 +81,8 @@ struct ExportCommand: AsyncParsableCommand {
   private func export(_ loaded: LakeConfig, logger: Logger) async throws {
     do {
       let progress = ExportProgress()
+      // One Query API budget (60/hour) for every Query stream of this project.
+      let queryLimiter = RateLimiter(policy: loaded.queryRateLimit, logger: logger)
       let runExport: @Sendable () async throws -> RunSummary
       let plannedWindows: Int
       if let timeScale {
@@ -105,13 +108,13 @@ struct ExportCommand: AsyncParsableCommand {
             let tableSummary =
               tables.isEmpty
               ? nil
-              : try await FullTableRun(config: loaded, logger: logger).run(
+              : try await FullTableRun(config: loaded, logger: logger, limiter: queryLimiter).run(
                 streams: tables, runID: summary?.runID)
             // Then the daily streams (funnels, revenue), likewise.
             let dailySummary =
               dailies.isEmpty
               ? nil
-              : try await DailyStreamRun(config: loaded, logger: logger).run(
+              : try await DailyStreamRun(config: loaded, logger: logger, limiter: queryLimiter).run(
                 streams: dailies, runID: summary?.runID ?? tableSummary?.runID)
             return .finished(summary, tableSummary, dailySummary)
           } catch {

@@ -26,11 +26,14 @@ public struct DailyStreamRun<C: Clock>: Sendable where C.Duration == Duration {
   /// The clock rate-limit waits and retry backoff sleep on (tests inject a virtual one).
   public let clock: C
   public let retryPolicy: RetryPolicy
+  /// The Query API limiter; pass one to share Mixpanel's 60/hour between several runs.
+  public let sharedLimiter: RateLimiter<C>?
 
   public init(
     config: LakeConfig, logger: Logger, clock: C, now: @escaping @Sendable () -> Date = { Date() },
-    retryPolicy: RetryPolicy? = nil
+    retryPolicy: RetryPolicy? = nil, limiter: RateLimiter<C>? = nil
   ) {
+    self.sharedLimiter = limiter
     self.config = config
     self.logger = logger
     self.clock = clock
@@ -61,7 +64,7 @@ public struct DailyStreamRun<C: Clock>: Sendable where C.Duration == Duration {
     try FileSystem.makeDirectories(config.lake)
     let runID = runID ?? RunSummary.makeRunID(now())
     var summary = DailyStreamRunSummary(runID: runID, today: "\(today)")
-    let limiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
+    let limiter = sharedLimiter ?? RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
     let caller = QueryCaller(limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger)
     logger.info("daily.start", metadata: ["run_id": "\(runID)", "streams": "\(streams.map(\.name))"])
     try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) { client in
@@ -81,8 +84,11 @@ public struct DailyStreamRun<C: Clock>: Sendable where C.Duration == Duration {
 
 extension DailyStreamRun where C == ContinuousClock {
   /// A run on the real clock.
-  public init(config: LakeConfig, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
-    self.init(config: config, logger: logger, clock: ContinuousClock(), now: now)
+  public init(
+    config: LakeConfig, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+    limiter: RateLimiter<ContinuousClock>? = nil
+  ) {
+    self.init(config: config, logger: logger, clock: ContinuousClock(), now: now, limiter: limiter)
   }
 }
 

@@ -15,6 +15,9 @@ let package = Package(
     .executable(name: "tap-mixpanel-lake", targets: ["tap-mixpanel-lake"]),
     .library(name: "MixpanelLake", targets: ["MixpanelLake"]),
     .library(name: "MixpanelFake", targets: ["MixpanelFake"]),
+    .library(name: "NDJSON", targets: ["NDJSON"]),
+    .library(name: "Lake", targets: ["Lake"]),
+    .library(name: "CalendarDay", targets: ["CalendarDay"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -115,3 +115,39 @@ struct RecordFormatTests {
     #expect(Set(flatTimes) == Set(rawTimes.map { Timestamp.iso8601($0 - 32_400) }))
   }
 }
+
+@Suite("Export filters")
+struct ExportFilterTests {
+  @Test("time_in_ms: millisecond times route to the same days, and flat time is still seconds")
+  func timeInMilliseconds() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 15, eventsPerDay: 300, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -2)
+    _ = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      try await Fixture.run(
+        Fixture.config(
+          lake: lake.path, server: server, start: "\(first)",
+          extra: ["time_in_ms": .bool(true), "record_format": .string("flat")]))
+    }
+    let reader = LakeReader(root: lake.path)
+    #expect(try reader.census().rows == project.truth(from: first, to: Fixture.today).byDay)
+    let line = try #require(try reader.lines("day=\(first)").first)
+    let record = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+    #expect((record["time"] as? String)?.hasPrefix("\(first)T") == true)
+  }
+
+  @Test("export_events asks for those events only")
+  func eventFilter() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 16, eventsPerDay: 300, today: Fixture.today)
+    let name = FakeProject.eventNames[0]
+    _ = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      try await Fixture.run(
+        Fixture.config(
+          lake: lake.path, server: server, start: "\(Fixture.today)",
+          extra: ["export_events": .array([.string(name)])]))
+    }
+    let rows = try LakeReader(root: lake.path).census().rows["\(Fixture.today)"]
+    #expect(rows == project.eventCountsByName(on: Fixture.today)[name])
+  }
+}

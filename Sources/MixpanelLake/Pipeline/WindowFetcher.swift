@@ -13,6 +13,9 @@ import NIOCore
 /// Back-pressure is end to end: the next chunk is requested only after the previous one was
 /// framed, validated and handed to the compressor, so a slow disk slows the HTTP body.
 struct WindowFetcher: Sendable {
+  /// Bytes read ahead of the parser per window (bounded: back-pressure still reaches TCP).
+  static let readAheadBytes = 2 << 20
+
   let client: MixpanelClient
   let config: LakeConfig
   let runID: String
@@ -37,23 +40,35 @@ struct WindowFetcher: Sendable {
         legacyZone: config.legacyProjectTimezone ? TimeZone(identifier: config.projectTimezone) : nil)
       try await client.export(request) { body in
         var framer = LineFramer()
-        do {
-          for try await chunk in body {
-            let before = router.lines
-            try chunk.withUnsafeReadableBytes { raw in try framer.feed(raw) { try router.route($0) } }
-            progress.add(bytes: chunk.readableBytes)
-            progress.add(lines: router.lines - before)
+        let readAhead = ReadAheadBuffer(limitBytes: Self.readAheadBytes)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+          // The reader drains the socket while this task parses and compresses.
+          group.addTask {
+            do {
+              for try await chunk in body { try await readAhead.send(chunk) }
+              await readAhead.finish(nil)
+            } catch {
+              await readAhead.finish(error)
+            }
           }
-        } catch let error as WindowError {
-          throw error
-        } catch let error as NDJSONError {
-          throw WindowError.invalidBody(window, line: router.lines + 1, detail: "\(error)")
-        } catch let error as LakeError {
-          throw error
-        } catch {
-          throw WindowError.bodyCut(window, bytes: framer.bytesConsumed, detail: "\(error)")
+          do {
+            while let chunk = try await readAhead.next() {
+              let before = router.lines
+              try chunk.withUnsafeReadableBytes { raw in try framer.feed(raw) { try router.route($0) } }
+              progress.add(bytes: chunk.readableBytes)
+              progress.add(lines: router.lines - before)
+            }
+          } catch let error as WindowError {
+            throw error
+          } catch let error as NDJSONError {
+            throw WindowError.invalidBody(window, line: router.lines + 1, detail: "\(error)")
+          } catch let error as LakeError {
+            throw error
+          } catch {
+            throw WindowError.bodyCut(window, bytes: framer.bytesConsumed, detail: "\(error)")
+          }
+          try framer.finish { try router.route($0) }
         }
-        try framer.finish { try router.route($0) }
       }
       var summary = try writer.commit(committedAt: now())
       summary.duplicatesDropped = router.duplicatesDropped

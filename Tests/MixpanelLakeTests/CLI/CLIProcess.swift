@@ -19,8 +19,8 @@ struct CLIProcess {
     let scratch = NSTemporaryDirectory() + "cli-" + UUID().uuidString
     let outPath = scratch + ".out"
     let errPath = scratch + ".err"
-    FileManager.default.createFile(atPath: outPath, contents: nil)
-    FileManager.default.createFile(atPath: errPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
     defer {
       try? FileManager.default.removeItem(atPath: outPath)
       try? FileManager.default.removeItem(atPath: errPath)

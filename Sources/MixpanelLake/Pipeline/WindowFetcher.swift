@@ -13,8 +13,8 @@ import NIOCore
 /// Back-pressure is end to end: the next chunk is requested only after the previous one was
 /// framed, validated and handed to the compressor, so a slow disk slows the HTTP body.
 struct WindowFetcher: Sendable {
-  /// Bytes read ahead of the parser per window (bounded: back-pressure still reaches TCP).
-  static let readAheadBytes = 2 << 20
+  /// Bytes read ahead of the parser per window (bounded, so back-pressure still reaches TCP).
+  static let readAheadBytes = 1 << 20
 
   let client: MixpanelClient
   let config: LakeConfig

@@ -13,6 +13,8 @@ import NIOCore
 /// Back-pressure is kept: the reader stops (and TCP slows the server) once `limitBytes` wait.
 actor ReadAheadBuffer {
   private let limitBytes: Int
+  /// Also a cap on chunks: a small read can pin a much larger allocation.
+  private let limitChunks = 16
   private var chunks: [ByteBuffer] = []
   private var head = 0
   private var bufferedBytes = 0
@@ -27,7 +29,7 @@ actor ReadAheadBuffer {
 
   /// Adds a chunk; waits while the buffer is full. Throws when cancelled.
   func send(_ chunk: ByteBuffer) async throws {
-    while bufferedBytes >= limitBytes, !ended {
+    while bufferedBytes >= limitBytes || chunks.count - head >= limitChunks, !ended {
       try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
           if Task.isCancelled {
@@ -60,7 +62,7 @@ actor ReadAheadBuffer {
         chunks.removeFirst(head)
         head = 0
       }
-      if let sender, bufferedBytes < limitBytes {
+      if let sender, bufferedBytes < limitBytes, chunks.count - head < limitChunks {
         self.sender = nil
         sender.resume()
       }

@@ -29,10 +29,15 @@ enum SignalWatcher {
       var byte: UInt8 = 0
       if read(ends[0], &byte, 1) == 1 { continuation.yield(Int32(byte)) }
     }
+    source.setCancelHandler {
+      close(ends[0])
+      close(ends[1])
+    }
     source.resume()
     defer {
-      source.cancel()
       for number in signals { signal(number, SIG_DFL) }
+      signalPipeWriteEnd = -1
+      source.cancel()
     }
     return await withTaskCancellationHandler {
       for await number in stream { return number }

@@ -30,6 +30,7 @@ public enum ManifestStore {
       // One PUT on object storage: the object appears whole when the file is closed.
       let sink = try FileSink(creating: path, failureInjector: failureInjector)
       try sink.write(bytes)
+      try sink.sync()
       try sink.close()
     }
   }

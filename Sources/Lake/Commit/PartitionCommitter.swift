@@ -24,6 +24,8 @@ public enum PartitionCommitter {
       try FileSystem.remove("\(directory)/\(name)")
     }
     try FileSystem.syncDirectory(directory)
+    // A new partition folder is itself an entry of its parent: make it durable too.
+    try FileSystem.syncDirectory(FileSystem.split(directory).directory)
   }
 
   /// Files the lake writer owns in a partition folder: part files and their temporaries.

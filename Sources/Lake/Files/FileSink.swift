@@ -1,6 +1,6 @@
 import Glibc
 
-/// An open file written with plain POSIX calls: create-exclusive, write all, fsync, close.
+/// An open file written with plain POSIX calls: create (or truncate), write all, fsync, close.
 ///
 /// Failures become ``LakeError`` values that name the path and the fix (ENOSPC, EACCES, …).
 /// The `failureInjector` lets tests make a write fail with a chosen errno.

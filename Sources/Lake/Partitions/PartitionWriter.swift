@@ -62,6 +62,12 @@ final class PartitionWriter {
     return finished
   }
 
+  /// Forgets the files of a committed partition, so ``discard()`` leaves them alone.
+  func markCommitted() {
+    current = nil
+    finished = []
+  }
+
   /// Deletes every temporary file this writer made.
   func discard() {
     current?.discard()

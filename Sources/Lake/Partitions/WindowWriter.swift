@@ -95,17 +95,24 @@ public final class WindowWriter {
   /// over by its own atomic manifest. Should the second phase fail half-way, every partition is
   /// still either old or new, and the bookmark has not moved, so the next run repairs the window.
   public func commit(committedAt: Int64) throws(LakeError) -> WindowCommitSummary {
-    var finished: [(day: Day?, relative: String, files: [ManifestFile])] = []
+    var finished: [(day: Day?, relative: String, files: [ManifestFile], writer: PartitionWriter?)] = []
     for (index, writer) in partitions.enumerated() {
       let day = days.lowerBound.adding(days: index)
-      finished.append((day, Self.partitionPath(stream: stream, day: day), try writer?.finishAll() ?? []))
+      finished.append(
+        (day, Self.partitionPath(stream: stream, day: day), try writer?.finishAll() ?? [], writer))
     }
+    let outOfWindowPath = "\(stream)/_out_of_window/window=\(window.fromDate)_\(window.toDate)"
     if let outOfWindow {
-      finished.append((nil, outOfWindow.relativePath, try outOfWindow.finishAll()))
+      finished.append((nil, outOfWindow.relativePath, try outOfWindow.finishAll(), outOfWindow))
+    } else if FileSystem.isDirectory("\(lakeRoot)/\(outOfWindowPath)") {
+      // An earlier fetch of this window kept lines there; this one has none: replace them too.
+      finished.append((nil, outOfWindowPath, [], nil))
     }
     var summary = WindowCommitSummary(window: window)
     for entry in finished {
       let manifest = try commitPartition(entry.relative, files: entry.files, committedAt: committedAt)
+      // Committed: its files now belong to the partition, and a later discard must not touch them.
+      entry.writer?.markCommitted()
       summary.add(manifest, day: entry.day)
     }
     return summary

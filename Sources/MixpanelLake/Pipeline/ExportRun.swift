@@ -75,7 +75,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       client in
       let task = WindowTask(
         fetcher: WindowFetcher(
-          client: client, config: config, runID: runID, runToken: String(runID.suffix(6)), logger: logger,
+          client: client, config: config, runID: runID, runToken: runID, logger: logger,
           now: { Int64(wallClock().timeIntervalSince1970) }, progress: progress),
         limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger)
       await withTaskGroup(of: WindowOutcome.self) { group in
@@ -105,7 +105,6 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
             tracker.split(window, into: first, second)
             summary.recordSplit(retries: retries)
             pending = [first, second] + pending
-            startNext()
           case .failed(let window, let error, let retries):
             summary.recordFailure(window, error, retries: retries)
             if Self.stopsRun(error) {

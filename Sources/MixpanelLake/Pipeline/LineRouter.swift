@@ -37,7 +37,11 @@ final class LineRouter {
         writer.window, line: lines + 1, detail: "\(error)", preview: Self.preview(line))
     }
     lines += 1
-    let seconds = fields.time.map { $0 >= 0 ? $0 / timeDivisor : ($0 - timeDivisor + 1) / timeDivisor }
+    // A time beyond ±3 million years is no time at all (and would overflow the day math).
+    let seconds = fields.time.flatMap { raw -> Int64? in
+      guard raw.magnitude <= Self.maxAbsoluteTime else { return nil }
+      return raw >= 0 ? raw / timeDivisor : (raw - timeDivisor + 1) / timeDivisor
+    }
     // No usable time: keep the line (never drop), outside every day partition.
     let day = seconds.map { Day(epochSeconds: $0) } ?? writer.days.lowerBound.adding(days: -1_000_000)
     if seen != nil, !firstSighting(line, fields, day: day) {
@@ -54,8 +58,12 @@ final class LineRouter {
     try record.withUnsafeBytes { try writer.append($0, day: day, time: seconds) }
   }
 
+  static let maxAbsoluteTime: UInt64 = 100_000_000_000_000
+
   /// Records the dedupe key (event, distinct_id, time, $insert_id) of a line in its day's set.
+  /// A line without `$insert_id` is never a repeat: Mixpanel deduplicates only by it.
   private func firstSighting(_ line: UnsafeRawBufferPointer, _ fields: EventFields, day: Day) -> Bool {
+    guard fields.insertID != nil else { return true }
     let key = DedupeKey(line, fields)
     return seen![day.daysSinceEpoch, default: []].insert(key).inserted
   }

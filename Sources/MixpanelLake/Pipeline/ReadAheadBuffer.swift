@@ -56,6 +56,7 @@ actor ReadAheadBuffer {
   func next() async throws -> ByteBuffer? {
     if head < chunks.count {
       let chunk = chunks[head]
+      chunks[head] = ByteBuffer()  // let go of its storage now
       head += 1
       bufferedBytes -= chunk.readableBytes
       if head > 64, head * 2 > chunks.count {

@@ -65,6 +65,7 @@ struct WindowFetcher: Sendable {
           } catch let error as LakeError {
             throw error
           } catch {
+            if Task.isCancelled { throw CancellationError() }
             throw WindowError.bodyCut(window, bytes: framer.bytesConsumed, detail: "\(error)")
           }
           try framer.finish { try router.route($0) }

@@ -8,7 +8,7 @@ public struct EventFields: Sendable, Equatable {
   public var time: Int64?
   /// The top-level `event` string, quotes included.
   public var event: Range<Int>?
-  /// `properties.distinct_id` when it is a string, quotes included.
+  /// `properties.distinct_id` when it is a string (quotes included) or a number.
   public var distinctID: Range<Int>?
   /// `properties.$insert_id` when it is a string, quotes included.
   public var insertID: Range<Int>?

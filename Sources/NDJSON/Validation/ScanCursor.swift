@@ -107,8 +107,10 @@ struct ScanCursor {
       }
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
       let wantTime = inProperties && propertiesKey == .time
+      let start = i
       let value = try scanNumber(parse: wantTime)
       if wantTime { fields.time = value }
+      if inProperties, propertiesKey == .distinctID { fields.distinctID = start..<i }
     case UInt8(ascii: "t"): try scanLiteral("true")
     case UInt8(ascii: "f"): try scanLiteral("false")
     case UInt8(ascii: "n"): try scanLiteral("null")

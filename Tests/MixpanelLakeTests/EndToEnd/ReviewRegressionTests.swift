@@ -1,0 +1,70 @@
+import CalendarDay
+import Foundation
+import Glibc
+import Lake
+@testable import MixpanelLake
+import MixpanelFake
+import Testing
+
+@Suite("Regressions found in review")
+struct ReviewRegressionTests {
+  @Test("an absurd properties.time is kept out of the day partitions instead of crashing")
+  func extremeTimes() throws {
+    let lake = TemporaryDirectory()
+    let day = Day("2024-06-01")!
+    let writer = WindowWriter(
+      lakeRoot: lake.path, stream: "export",
+      window: ManifestWindow(id: "w", fromDate: "\(day)", toDate: "\(day)"), days: day...day, runID: "r",
+      settings: WriterSettings())
+    for milliseconds in [false, true] {
+      let router = LineRouter(writer: writer, timeInMilliseconds: milliseconds, flat: true, dedupe: true, legacyZone: TimeZone(identifier: "Asia/Tokyo"))
+      for time in ["-9223372036854775807", "9223372036854775807", "-9223372036854775808"] {
+        let line = Array(#"{"event":"x","properties":{"time":\#(time),"$insert_id":"a"}}"#.utf8)
+        try line.withUnsafeBytes { try router.route($0) }
+      }
+    }
+    let summary = try writer.commit(committedAt: 0)
+    #expect(summary.outOfWindowRows == 6 && summary.rows == 6)
+  }
+
+  @Test("dedupe never merges events without $insert_id, nor numeric distinct_ids that differ")
+  func dedupeKeys() throws {
+    let lake = TemporaryDirectory()
+    let day = Day("2024-06-01")!
+    let writer = WindowWriter(
+      lakeRoot: lake.path, stream: "export",
+      window: ManifestWindow(id: "w", fromDate: "\(day)", toDate: "\(day)"), days: day...day, runID: "r",
+      settings: WriterSettings())
+    let router = LineRouter(writer: writer, timeInMilliseconds: false, flat: false, dedupe: true, legacyZone: nil)
+    let lines = [
+      #"{"event":"View","properties":{"time":1717243512,"distinct_id":"u"}}"#,
+      #"{"event":"View","properties":{"time":1717243512,"distinct_id":"u"}}"#,
+      #"{"event":"View","properties":{"time":1717243512,"distinct_id":123,"$insert_id":"i"}}"#,
+      #"{"event":"View","properties":{"time":1717243512,"distinct_id":456,"$insert_id":"i"}}"#,
+      #"{"event":"View","properties":{"time":1717243512,"distinct_id":456,"$insert_id":"i"}}"#,
+    ]
+    for line in lines { try Array(line.utf8).withUnsafeBytes { try router.route($0) } }
+    #expect(router.duplicatesDropped == 1)
+    #expect(try writer.commit(committedAt: 0).rows == 4)
+  }
+
+  @Test("direct mode: a manifest failure on day 2 does not delete day 1, which already committed")
+  func directPartialCommit() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 81, eventsPerDay: 200, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -1)
+    let failing = "day=\(Fixture.today)/_manifest.json"
+    try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      var config = try Fixture.config(
+        lake: lake.path, server: server, start: "\(first)",
+        extra: ["commit_mode": .string("direct"), "max_attempts": .integer(1)])
+      config.failureInjector = FailureInjector { path in path.hasSuffix(failing) ? EIO : nil }
+      let error = await #expect(throws: LakeError.self) { try await Fixture.run(config) }
+      #expect(error?.isLocalIO == true)
+    }
+    let reader = LakeReader(root: lake.path)
+    let manifest = try #require(try ManifestStore.read(directory: "\(lake.path)/export/day=\(first)"))
+    #expect(!manifest.files.isEmpty)
+    #expect(try reader.partFiles("day=\(first)") == manifest.files.map(\.path), "every listed file exists")
+  }
+}

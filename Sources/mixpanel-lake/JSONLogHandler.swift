@@ -20,7 +20,9 @@ struct JSONLogHandler: LogHandler {
     ]
     let merged = metadata.merging(event.metadata ?? [:]) { $1 }
     if !merged.isEmpty { fields["metadata"] = merged.mapValues { "\($0)" } }
-    guard var data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return }
+    guard var data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else {
+      return
+    }
     data.append(0x0A)
     FileHandle.standardError.write(data)
   }

@@ -22,7 +22,8 @@ enum ProgressReporter {
   }
 
   static func line(progress: ExportProgress, windows: Int, elapsed: Duration) -> String {
-    let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 0.001)
+    let seconds = max(
+      Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 0.001)
     let done = progress.windowsCommitted
     let rate = Double(progress.lines) / seconds
     let megabytes = Double(progress.bytesIn) / 1_000_000

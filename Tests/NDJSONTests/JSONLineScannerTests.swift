@@ -88,7 +88,9 @@ struct JSONLineScannerTests {
       _ = try Self.scan(#"{"s":"\#(pad)é東🎉\#(tail)"}"#)
       #expect(try Self.scan(#"{"s":"\#(pad)","k":"\#(tail)"}"#).time == nil)
       #expect(throws: NDJSONError.self) { try Self.scan("{\"s\":\"\(pad)\u{01}\(tail)\"}") }
-      #expect(throws: NDJSONError.self) { try JSONLineScanner.scan(Array("{\"s\":\"\(pad)".utf8) + [0xFF] + Array("\(tail)\"}".utf8)) }
+      #expect(throws: NDJSONError.self) {
+        try JSONLineScanner.scan(Array("{\"s\":\"\(pad)".utf8) + [0xFF] + Array("\(tail)\"}".utf8))
+      }
       #expect(throws: NDJSONError.self) { try Self.scan(#"{"s":"\#(pad)\#(tail)}"#) }
     }
   }

@@ -15,7 +15,8 @@ public enum PartitionCommitter {
     try FileSystem.makeDirectories(directory)
     if mode == .rename {
       for file in manifest.files {
-        try FileSystem.rename("\(directory)/\(mode.stagingName(for: file.path))", to: "\(directory)/\(file.path)")
+        try FileSystem.rename(
+          "\(directory)/\(mode.stagingName(for: file.path))", to: "\(directory)/\(file.path)")
       }
     }
     try ManifestStore.write(manifest, directory: directory, mode: mode, failureInjector: failureInjector)

@@ -99,7 +99,9 @@ struct DedupeKey: Hashable {
     a.combine(0x5EED_0001)
     b.combine(0x5EED_0002)
     for range in [fields.event, fields.distinctID, fields.insertID] {
-      let bytes = range.map { UnsafeRawBufferPointer(rebasing: line[$0]) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+      let bytes =
+        range.map { UnsafeRawBufferPointer(rebasing: line[$0]) }
+        ?? UnsafeRawBufferPointer(start: nil, count: 0)
       a.combine(bytes: bytes)
       b.combine(bytes: bytes)
       a.combine(bytes.count)

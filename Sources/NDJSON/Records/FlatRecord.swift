@@ -70,12 +70,15 @@ public enum FlatRecord {
     }
   }
 
-  private static func appendRenamedKey(_ base: UnsafePointer<UInt8>, _ key: Range<Int>, to output: inout [UInt8]) {
+  private static func appendRenamedKey(
+    _ base: UnsafePointer<UInt8>, _ key: Range<Int>, to output: inout [UInt8]
+  ) {
     let inner = (key.lowerBound + 1)..<(key.upperBound - 1)
     output.append(UInt8(ascii: "\""))
     if !inner.isEmpty, base[inner.lowerBound] == UInt8(ascii: "$") {
       output.append(contentsOf: "mp_reserved_".utf8)
-      output.append(contentsOf: UnsafeBufferPointer(start: base + inner.lowerBound + 1, count: inner.count - 1))
+      output.append(
+        contentsOf: UnsafeBufferPointer(start: base + inner.lowerBound + 1, count: inner.count - 1))
     } else {
       if reservedColumns.contains(where: { equals(base, key, "\"\($0)\"") }) {
         output.append(contentsOf: "property_".utf8)

@@ -10,7 +10,8 @@ struct PlanAndHelpTests {
     let today = FakeDay.todayUTC()
     let start = today.advanced(by: -99)
     let end = today.advanced(by: -10)
-    try #"{"api_secret": "x", "start_date": "\#(start)", "end_date": "\#(end)", "date_window_size": 30, "lake": "\#(dir.path)/lake"}"#
+    try
+      #"{"api_secret": "x", "start_date": "\#(start)", "end_date": "\#(end)", "date_window_size": 30, "lake": "\#(dir.path)/lake"}"#
       .write(toFile: "\(dir.path)/c.json", atomically: true, encoding: .utf8)
     let result = try await CLIProcess.run(["plan", "--config", "\(dir.path)/c.json"])
     #expect(result.status == 0)
@@ -29,16 +30,18 @@ struct PlanAndHelpTests {
     #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake"))
   }
 
-  @Test("every command has help text that names its options", arguments: [
-    ("export", ["--config", "--lake", "--streams", "--compression", "--state", "--quiet"]),
-    ("plan", ["--config", "--lake", "--state"]),
-    ("demo", ["--lake", "--events-per-day", "--days", "--seed", "--compression"]),
-    ("fake-server", ["--port", "--events-per-day", "--seed", "--truth", "--now", "--late-arrivals"]),
-    ("verify", ["--config", "--lake", "--from", "--to", "--skip-counts"]),
-    ("report", ["--lake", "--output"]),
-    ("tap", ["--config", "--discover", "--catalog", "--properties", "--state"]),
-    ("discover", ["--config"]),
-  ])
+  @Test(
+    "every command has help text that names its options",
+    arguments: [
+      ("export", ["--config", "--lake", "--streams", "--compression", "--state", "--quiet"]),
+      ("plan", ["--config", "--lake", "--state"]),
+      ("demo", ["--lake", "--events-per-day", "--days", "--seed", "--compression"]),
+      ("fake-server", ["--port", "--events-per-day", "--seed", "--truth", "--now", "--late-arrivals"]),
+      ("verify", ["--config", "--lake", "--from", "--to", "--skip-counts"]),
+      ("report", ["--lake", "--output"]),
+      ("tap", ["--config", "--discover", "--catalog", "--properties", "--state"]),
+      ("discover", ["--config"]),
+    ])
   func help(command: String, options: [String]) async throws {
     let result = try await CLIProcess.run([command, "--help"])
     #expect(result.status == 0)

@@ -4,14 +4,17 @@ import Testing
 
 @Suite("progress lines and JSON logs")
 struct ProgressAndLogTests {
-  @Test("off a terminal: progress lines every interval; --log-format json writes one JSON object per log line")
+  @Test(
+    "off a terminal: progress lines every interval; --log-format json writes one JSON object per log line")
   func progressAndJSON() async throws {
     let dir = TemporaryDirectory()
     let today = FakeDay.todayUTC()
     let project = FakeProject(seed: 61, eventsPerDay: 1_000, today: today)
     let slow = FakeServerConfiguration(bandwidthBytesPerSecondPerConnection: 1_000_000)
-    let result = try await withFakeMixpanelServer(project, configuration: slow, logger: Fixture.logger) { server in
-      let config = #"{"api_secret": "\#(project.apiSecret)", "start_date": "\#(today.advanced(by: -5))", "export_api_url": "\#(server.baseURL)", "lake": "\#(dir.path)/lake", "date_window_size": 1, "max_concurrent_windows": 2}"#
+    let result = try await withFakeMixpanelServer(project, configuration: slow, logger: Fixture.logger) {
+      server in
+      let config =
+        #"{"api_secret": "\#(project.apiSecret)", "start_date": "\#(today.advanced(by: -5))", "export_api_url": "\#(server.baseURL)", "lake": "\#(dir.path)/lake", "date_window_size": 1, "max_concurrent_windows": 2}"#
       try config.write(toFile: "\(dir.path)/c.json", atomically: true, encoding: .utf8)
       return try await CLIProcess.run(
         ["export", "--config", "\(dir.path)/c.json", "--log-format", "json", "--progress-interval", "0.2"])

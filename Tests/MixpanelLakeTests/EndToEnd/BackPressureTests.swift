@@ -20,7 +20,8 @@ struct BackPressureTests {
       var config = try Fixture.config(
         lake: lake.path, server: server, start: "\(first)",
         extra: [
-          "http_compression": .bool(false), "date_window_size": .integer(3), "max_part_bytes": .integer(1 << 16),
+          "http_compression": .bool(false), "date_window_size": .integer(3),
+          "max_part_bytes": .integer(1 << 16),
         ])
       // A slow disk: every part-file write takes 20 ms. At each write, compare what the server
       // has handed to its socket with what the exporter has consumed.
@@ -33,8 +34,10 @@ struct BackPressureTests {
         samples.withLock { $0 += 1 }
         return nil
       }
-      _ = try await ExportRun(config: config, logger: Fixture.logger, now: { Fixture.now }, progress: progress)
-        .run()
+      _ = try await ExportRun(
+        config: config, logger: Fixture.logger, now: { Fixture.now }, progress: progress
+      )
+      .run()
       let total = server.requestLog.entries.reduce(0) { $0 + $1.bytesSent }
       #expect(total > 4 * bound, "the body is much larger than the bound (\(total) bytes)")
     }

@@ -30,7 +30,8 @@ struct CommitModeTests {
     let reader = LakeReader(root: lake.path)
     let census = try reader.census()
     #expect(census.rows == project.truth(from: first, to: Fixture.today).byDay)
-    #expect(Set(census.insertIDs).count == census.insertIDs.count, "the second run's files replaced the first's")
+    #expect(
+      Set(census.insertIDs).count == census.insertIDs.count, "the second run's files replaced the first's")
     for folder in try reader.dayFolders() {
       let manifest = try #require(try ManifestStore.read(directory: "\(lake.path)/export/\(folder)"))
       #expect(try reader.partFiles(folder) == manifest.files.map(\.path))
@@ -41,7 +42,8 @@ struct CommitModeTests {
   func directFailure() async throws {
     let lake = TemporaryDirectory()
     let project = FakeProject(seed: 42, eventsPerDay: 400, today: Fixture.today)
-    let faults = FakeFaults(seed: 3, terminatedEarly: .init(rule: FaultRule(rate: 1, maxInjections: 100), linesBefore: 300))
+    let faults = FakeFaults(
+      seed: 3, terminatedEarly: .init(rule: FaultRule(rate: 1, maxInjections: 100), linesBefore: 300))
     let summary = try await withFakeMixpanelServer(
       project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
     ) { server in

@@ -12,7 +12,9 @@ struct SharedFakeClock: FakeClock {
 
 @Suite("Pacing against Mixpanel's export limits")
 struct PacingTests {
-  @Test("70 one-day windows on a shared virtual clock: never more than 3 requests a second or 60 an hour, and the fake never says 429")
+  @Test(
+    "70 one-day windows on a shared virtual clock: never more than 3 requests a second or 60 an hour, and the fake never says 429"
+  )
   func keepsToTheLimits() async throws {
     let lake = TemporaryDirectory()
     let clock = VirtualClock()
@@ -28,8 +30,10 @@ struct PacingTests {
         // One request in flight: the virtual clock only moves while the exporter waits, so the
         // fake sees each request at the instant the limiter granted it.
         extra: ["date_window_size": .integer(1), "max_concurrent_windows": .integer(1)])
-      let summary = try await ExportRun(config: config, logger: Fixture.logger, clock: clock, now: { Fixture.now })
-        .run()
+      let summary = try await ExportRun(
+        config: config, logger: Fixture.logger, clock: clock, now: { Fixture.now }
+      )
+      .run()
       return (summary, server.requestLog.entries)
     }
     #expect(summary.failedWindows.isEmpty)
@@ -44,6 +48,7 @@ struct PacingTests {
     }
     // The 61st request had to wait for the first one to leave the sliding hour.
     #expect(arrivals[60] - arrivals[0] >= .seconds(3600))
-    #expect(try LakeReader(root: lake.path).census().rows == project.truth(from: first, to: Fixture.today).byDay)
+    #expect(
+      try LakeReader(root: lake.path).census().rows == project.truth(from: first, to: Fixture.today).byDay)
   }
 }

@@ -2,9 +2,10 @@ import CalendarDay
 import Foundation
 import Glibc
 import Lake
-@testable import MixpanelLake
 import MixpanelFake
 import Testing
+
+@testable import MixpanelLake
 
 @Suite("Regressions found in review")
 struct ReviewRegressionTests {
@@ -17,7 +18,9 @@ struct ReviewRegressionTests {
       window: ManifestWindow(id: "w", fromDate: "\(day)", toDate: "\(day)"), days: day...day, runID: "r",
       settings: WriterSettings())
     for milliseconds in [false, true] {
-      let router = LineRouter(writer: writer, timeInMilliseconds: milliseconds, flat: true, dedupe: true, legacyZone: TimeZone(identifier: "Asia/Tokyo"))
+      let router = LineRouter(
+        writer: writer, timeInMilliseconds: milliseconds, flat: true, dedupe: true,
+        legacyZone: TimeZone(identifier: "Asia/Tokyo"))
       for time in ["-9223372036854775807", "9223372036854775807", "-9223372036854775808"] {
         let line = Array(#"{"event":"x","properties":{"time":\#(time),"$insert_id":"a"}}"#.utf8)
         try line.withUnsafeBytes { try router.route($0) }
@@ -35,7 +38,8 @@ struct ReviewRegressionTests {
       lakeRoot: lake.path, stream: "export",
       window: ManifestWindow(id: "w", fromDate: "\(day)", toDate: "\(day)"), days: day...day, runID: "r",
       settings: WriterSettings())
-    let router = LineRouter(writer: writer, timeInMilliseconds: false, flat: false, dedupe: true, legacyZone: nil)
+    let router = LineRouter(
+      writer: writer, timeInMilliseconds: false, flat: false, dedupe: true, legacyZone: nil)
     let lines = [
       #"{"event":"View","properties":{"time":1717243512,"distinct_id":"u"}}"#,
       #"{"event":"View","properties":{"time":1717243512,"distinct_id":"u"}}"#,

@@ -59,11 +59,13 @@ struct RecordFormatTests {
       let lake = TemporaryDirectory()
       let summary = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
         try await Fixture.run(
-          Fixture.config(lake: lake.path, server: server, start: "\(first)", extra: ["dedupe": .bool(dedupe)]))
+          Fixture.config(lake: lake.path, server: server, start: "\(first)", extra: ["dedupe": .bool(dedupe)])
+        )
       }
       let census = try LakeReader(root: lake.path).census()
       if dedupe {
-        #expect(census.rows == Dictionary(uniqueKeysWithValues: truth.days.map { ("\($0.day)", $0.uniqueRows) }))
+        #expect(
+          census.rows == Dictionary(uniqueKeysWithValues: truth.days.map { ("\($0.day)", $0.uniqueRows) }))
         #expect(Set(census.insertIDs).count == census.insertIDs.count)
         #expect(summary.duplicatesDropped == truth.total - truth.uniqueTotal)
       } else {

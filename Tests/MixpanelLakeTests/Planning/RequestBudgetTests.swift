@@ -6,7 +6,9 @@ import Testing
 struct RequestBudgetTests {
   @Test(
     "least wall time under 60/hour and 3/second",
-    arguments: [(1, 0), (2, 0), (3, 0), (4, 1), (13, 4), (60, 19), (61, 3600), (365, 6 * 3600), (366, 6 * 3600)])
+    arguments: [
+      (1, 0), (2, 0), (3, 0), (4, 1), (13, 4), (60, 19), (61, 3600), (365, 6 * 3600), (366, 6 * 3600),
+    ])
   func minimum(requests: Int, seconds: Int) {
     #expect(RequestBudget.minimumSeconds(requests: requests, policy: .export) == seconds)
   }

@@ -12,7 +12,8 @@ struct ReadmeQueryTests {
 
   /// The first ```sql block of the README.
   static var query: String? {
-    guard let start = readme.range(of: "```sql\n"), let end = readme.range(of: "```", range: start.upperBound..<readme.endIndex)
+    guard let start = readme.range(of: "```sql\n"),
+      let end = readme.range(of: "```", range: start.upperBound..<readme.endIndex)
     else { return nil }
     return String(readme[start.upperBound..<end.lowerBound])
   }

@@ -60,6 +60,14 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
           "reason": "Mixpanel serves at most 365 days of raw events",
         ])
     }
+    if case .projectSecret = config.credentials {
+      logger.warning(
+        "auth.project_secret_deprecated",
+        metadata: [
+          "retired_on": "2027-03-03",
+          "fix": "switch to a service account (service_account_username, service_account_secret, project_id)",
+        ])
+    }
     let started = now()
     let runID = RunSummary.makeRunID(started)
     var summary = RunSummary(runID: runID, startedAt: started, plan: plan)

@@ -88,4 +88,21 @@ struct ConfigLoaderTests {
       Self.error(#"{"api_secret": "a", "start_date": "2024-01-01", "attribution_windw": 3}"#))
     #expect(error.description.contains("did you mean 'attribution_window'"))
   }
+
+  @Test("region picks Mixpanel's hosts: us, eu, in; export_api_url overrides")
+  func regions() throws {
+    let india = try Self.parse(#"{"api_secret": "a", "start_date": "2024-01-01", "region": "in"}"#)
+    #expect(india.endpoints.exportBaseURL == "https://data-in.mixpanel.com")
+    #expect(india.endpoints.queryBaseURL == "https://in.mixpanel.com")
+    let us = try Self.parse(#"{"api_secret": "a", "start_date": "2024-01-01"}"#)
+    #expect(us.endpoints.exportBaseURL == "https://data.mixpanel.com")
+    let eu = try Self.parse(#"{"api_secret": "a", "start_date": "2024-01-01", "region": "EU"}"#)
+    #expect(eu.endpoints.queryBaseURL == "https://eu.mixpanel.com")
+    let proxied = try Self.parse(
+      #"{"api_secret": "a", "start_date": "2024-01-01", "region": "eu", "export_api_url": "http://127.0.0.1:9/"}"#
+    )
+    #expect(
+      proxied.endpoints.exportBaseURL == "http://127.0.0.1:9"
+        && proxied.endpoints.queryBaseURL == "https://eu.mixpanel.com")
+  }
 }

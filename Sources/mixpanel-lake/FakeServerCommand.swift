@@ -151,16 +151,18 @@ struct FakeServerFaultOptions: ParsableArguments {
   @Option(help: "Each fault fires at most this many times.")
   var faultMax = 3
 
-  @Option(help: "Chance of a 500 {\"error\": \"unknown error\"} per export request.")
+  @Option(
+    name: .customLong("fault-5xx-rate"),
+    help: "Chance of a 500 {\"error\": \"unknown error\"} per export request.")
   var fault5xxRate = 0.0
 
-  @Option(help: "Chance that a burst of 429s starts.")
+  @Option(name: .customLong("fault-429-rate"), help: "Chance that a burst of 429s starts.")
   var fault429Rate = 0.0
 
-  @Option(help: "Length of each 429 burst.")
+  @Option(name: .customLong("fault-429-burst"), help: "Length of each 429 burst.")
   var fault429Burst = 3
 
-  @Option(help: "Send Retry-After: N with burst 429s.")
+  @Option(name: .customLong("fault-429-retry-after"), help: "Send Retry-After: N with burst 429s.")
   var fault429RetryAfter: Int?
 
   @Option(help: "Chance of a body cut mid-line (FIN).")

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end throughput and memory of mixpanel-lake against baselines measured in the same run.
 #
-#   Benchmarks/compare.sh [DAYS] [EVENTS_PER_DAY]      (default 30 × 20000, about 520 MB of NDJSON)
+#   Benchmarks/compare.sh [DAYS] [EVENTS_PER_DAY]      (default 30 × 20000, about 540 MB of NDJSON)
+#   env: SCENARIOS=throughput (skip the slow-server and rate-limit scenarios), RECORD_FORMAT=flat,
+#        DEDUPE=true, HTTP_GZIP=true, WINDOW=days, CONCURRENCY=windows in flight, SCRATCH=build dir
 #
 # Serves the data set from the fake Mixpanel on loopback, then, on the same bytes:
 #   - curl → /dev/null            how fast the fake serves (must be ≥ 3× the exporter)
@@ -46,7 +48,7 @@ run_export() { # $1 = compression; prints "seconds rss_kb"
  "export_api_url": "http://127.0.0.1:$PORT", "lake": "$WORK/lake", "compression": "$1",
  "date_window_size": ${WINDOW:-1}, "max_concurrent_windows": ${CONCURRENCY:-4},
  "export_requests_per_second": 1000, "export_requests_per_hour": 1000000,
- "http_compression": ${HTTP_GZIP:-false}}
+ "http_compression": ${HTTP_GZIP:-false}, "record_format": "${RECORD_FORMAT:-raw}", "dedupe": ${DEDUPE:-false}}
 JSON
   if ! /usr/bin/time -v $BIN export --config "$WORK/config.json" --quiet >"$WORK/out.txt" 2>"$WORK/time.txt"; then
     cat "$WORK/time.txt" >&2
@@ -62,8 +64,8 @@ read -r Z_S Z_RSS < <(run_export zstd)
 read -r G_S G_RSS < <(run_export gzip)
 
 MB=$(echo "$BYTES / 1000000" | bc -l)
-printf 'data set: %d days x %d events/day = %d events, %.1f MB of NDJSON (windows of %s day(s), %s in flight, gzip transfer %s)\n' \
-  "$DAYS" "$EPD" "$EVENTS" "$MB" "${WINDOW:-1}" "${CONCURRENCY:-4}" "${HTTP_GZIP:-false}"
+printf 'data set: %d days x %d events/day = %d events, %.1f MB of NDJSON (windows of %s day(s), %s in flight, gzip transfer %s, records %s, dedupe %s)\n' \
+  "$DAYS" "$EPD" "$EVENTS" "$MB" "${WINDOW:-1}" "${CONCURRENCY:-4}" "${HTTP_GZIP:-false}" "${RECORD_FORMAT:-raw}" "${DEDUPE:-false}"
 printf '%-34s %8s %10s %12s %10s\n' "what" "seconds" "MB/s" "events/s" "peak RSS"
 row() { printf '%-34s %8.2f %10.1f %12.0f %10s\n' "$1" "$2" "$(echo "$MB / $2" | bc -l)" "$(echo "$EVENTS / $2" | bc -l)" "$3"; }
 row "fake server → curl"          "$FAKE_S" "-"

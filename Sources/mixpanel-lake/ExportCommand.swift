@@ -29,6 +29,11 @@ struct ExportCommand: AsyncParsableCommand {
   @Option(name: .long, help: "The state file (default: <lake>/_state.json).")
   var state: String?
 
+  @Option(
+    name: .long,
+    help: "A Singer catalog (from 'discover'): selects streams, and columns of flat export records.")
+  var catalog: String?
+
   @Flag(name: .long, help: "Only warnings and errors on stderr (no progress).")
   var quiet = false
 
@@ -56,8 +61,11 @@ struct ExportCommand: AsyncParsableCommand {
       let overrides = ConfigOverrides(
         lake: lake, compression: compression,
         streams: streams.map { $0.split(separator: ",").map { String($0) } }, statePath: state)
-      let projects = try ConfigLoader.loadAll(
+      var projects = try ConfigLoader.loadAll(
         path: config, environment: ProcessInfo.processInfo.environment, overrides: overrides)
+      if let catalog {
+        projects = try projects.map { try CatalogSelection.apply(catalogPath: catalog, to: $0) }
+      }
       var failed = false
       for loaded in projects {
         if projects.count > 1 { print("project lake \(loaded.lake)") }

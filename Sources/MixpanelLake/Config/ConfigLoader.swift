@@ -159,6 +159,7 @@ public enum ConfigLoader {
       maxAttempts: try values.int("max_attempts", range: 1...100) ?? 6,
       recordFormat: try recordFormat(values),
       commitMode: try commitMode(values),
+      exportColumns: nil,
       dedupe: try values.bool("dedupe") ?? false,
       httpCompression: try values.bool("http_compression") ?? true,
       failureInjector: nil,

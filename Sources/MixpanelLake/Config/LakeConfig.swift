@@ -37,6 +37,8 @@ public struct LakeConfig: Sendable {
   public var recordFormat: RecordFormat
   /// `rename` (local disks) or `direct` (object-storage mounts, where rename is a copy).
   public var commitMode: CommitMode
+  /// Flat-record columns to keep (from `export --catalog`); nil keeps every column.
+  public var exportColumns: ColumnSelection?
   /// Drop repeats of (event, distinct_id, time, $insert_id) within a day.
   public var dedupe: Bool
   /// Ask Mixpanel for gzip-compressed bodies (default true).

@@ -14,13 +14,18 @@ final class LineRouter {
   private let timeDivisor: Int64
   private let flat: Bool
   private let legacyZone: TimeZone?
+  private let columns: ColumnSelection?
   private var offsets: [Int64: Int64] = [:]
   private var seen: [Int: Set<DedupeKey>]?
   private var scratch: [UInt8] = []
   private(set) var lines = 0
   private(set) var duplicatesDropped = 0
 
-  init(writer: WindowWriter, timeInMilliseconds: Bool, flat: Bool, dedupe: Bool, legacyZone: TimeZone?) {
+  init(
+    writer: WindowWriter, timeInMilliseconds: Bool, flat: Bool, dedupe: Bool, legacyZone: TimeZone?,
+    columns: ColumnSelection? = nil
+  ) {
+    self.columns = columns
     self.writer = writer
     self.timeDivisor = timeInMilliseconds ? 1000 : 1
     self.flat = flat
@@ -53,7 +58,11 @@ final class LineRouter {
       return
     }
     scratch.removeAll(keepingCapacity: true)
-    FlatRecord.write(line, utcSeconds: seconds.map(utc), into: &scratch)
+    if let columns {
+      FlatRecord.write(line, utcSeconds: seconds.map(utc), into: &scratch) { columns.keeps($0) }
+    } else {
+      FlatRecord.write(line, utcSeconds: seconds.map(utc), into: &scratch)
+    }
     let record = scratch
     try record.withUnsafeBytes { try writer.append($0, day: day, time: seconds) }
   }

@@ -37,7 +37,8 @@ struct WindowFetcher: Sendable {
       let router = LineRouter(
         writer: writer, timeInMilliseconds: config.timeInMilliseconds, flat: config.recordFormat == .flat,
         dedupe: config.dedupe,
-        legacyZone: config.legacyProjectTimezone ? TimeZone(identifier: config.projectTimezone) : nil)
+        legacyZone: config.legacyProjectTimezone ? TimeZone(identifier: config.projectTimezone) : nil,
+        columns: config.exportColumns)
       try await client.export(request) { body in
         var framer = LineFramer()
         let readAhead = ReadAheadBuffer(limitBytes: Self.readAheadBytes)

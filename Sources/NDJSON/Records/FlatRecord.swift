@@ -17,8 +17,12 @@ public enum FlatRecord {
   public static let reservedColumns: [String] = ["day"]
 
   /// Appends the flat form of `line` to `output` (no newline). `utcSeconds` replaces `time`.
+  ///
+  /// `keep`, when given, sees each property's output column name (without quotes) and drops the
+  /// column when it returns false (catalog column selection); `event` and `time` always stay.
   public static func write(
-    _ line: UnsafeRawBufferPointer, utcSeconds: Int64?, into output: inout [UInt8]
+    _ line: UnsafeRawBufferPointer, utcSeconds: Int64?, into output: inout [UInt8],
+    keep: ((UnsafeRawBufferPointer) -> Bool)? = nil
   ) {
     guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self), line.count > 1 else { return }
     let n = line.count
@@ -43,7 +47,19 @@ public enum FlatRecord {
             }
             return
           }
+          let keyStart = output.count + 1
           appendRenamedKey(base, innerKey, to: &output)
+          if let keep {
+            let kept = output.withUnsafeBytes {
+              keep(UnsafeRawBufferPointer(rebasing: $0[keyStart..<($0.count - 1)]))
+            }
+            if !kept {
+              // Take back the comma (if any) and the key just written.
+              output.removeSubrange((keyStart - 1 - (output[keyStart - 2] == UInt8(ascii: ",") ? 1 : 0))...)
+              if output.last == UInt8(ascii: "{") { first = true }
+              return
+            }
+          }
           output.append(UInt8(ascii: ":"))
           output.append(contentsOf: UnsafeBufferPointer(rebasing: bufferOf(base, n)[innerValue]))
         }

@@ -37,13 +37,13 @@ struct PlanAndHelpTests {
       ("plan", ["--config", "--lake", "--state"]),
       ("demo", ["--lake", "--events-per-day", "--days", "--seed", "--compression"]),
       (
-      "fake-server",
-      [
-        "--port", "--events-per-day", "--seed", "--truth", "--now", "--late-arrivals", "--fault-5xx-rate",
-        "--fault-429-rate", "--fault-cut-rate", "--fault-terminated-early-rate", "--fault-malformed-rate",
-        "--fault-stall-rate", "--fault-dribble-rate", "--rate-limit", "--time-scale",
-      ]
-    ),
+        "fake-server",
+        [
+          "--port", "--events-per-day", "--seed", "--truth", "--now", "--late-arrivals", "--fault-5xx-rate",
+          "--fault-429-rate", "--fault-cut-rate", "--fault-terminated-early-rate", "--fault-malformed-rate",
+          "--fault-stall-rate", "--fault-dribble-rate", "--rate-limit", "--time-scale",
+        ]
+      ),
       ("verify", ["--config", "--lake", "--from", "--to", "--skip-counts"]),
       ("report", ["--lake", "--output"]),
       ("tap", ["--config", "--discover", "--catalog", "--properties", "--state"]),

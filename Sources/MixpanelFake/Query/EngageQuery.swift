@@ -98,6 +98,7 @@ struct EngageQuery: Sendable, Equatable {
   }
 
   func response(project: FakeProject, sessions: EngageSessions, uri: String) -> ResponsePlan {
+    if let error = project.engageUnavailableResponse(uri: uri) { return error }
     if self.page > 0, let sessionID, !sessions.isLive(sessionID) {
       return .jsonError(
         .badRequest, "session_id is invalid or has expired; restart from page 0", request: uri)

@@ -148,6 +148,9 @@ struct RequestRouter: Sendable {
     if let decision = self.routeFunnelsOrRevenue(endpoint, uri: uri, parameters: parameters) {
       return decision
     }
+    if let decision = self.routeProperties(endpoint, uri: uri, parameters: parameters) {
+      return decision
+    }
     guard let parsed = QueryRequest.parse(endpoint, parameters, project: self.project, app: app) else {
       return (.respond(.jsonError(.notFound, "Not found: \(endpoint.rawValue)", request: uri)), nil)
     }

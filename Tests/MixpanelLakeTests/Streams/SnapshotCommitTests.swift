@@ -101,8 +101,8 @@ struct SnapshotCommitTests {
     #expect(try StreamsFixture.rows(lake: lake.path, "cohorts").count == project.cohorts.count)
   }
 
-  // The fake server cannot answer 402, so the degrade rule is checked on the classification
-  // that the run applies to every stream error.
+  // The classification the run applies to every stream error (the end-to-end 402 is in
+  // Singer/DiscoveryTests, with the fake's engage switch).
   @Test("a 402 on the engage endpoint skips engage and cohort_members; elsewhere it fails")
   func paymentRequiredDegrades() {
     let payment = MixpanelAPIError(

@@ -1,0 +1,98 @@
+public import Logging
+import MixpanelAPI
+
+/// `--discover` with the project's own properties: the static catalog of
+/// ``SingerCatalog/discover(selectedStreams:)`` with the properties Mixpanel reports
+/// (`events/properties/top` for `export`, `engage/properties` for `engage`, §10.2/§10.4) added
+/// to those streams' schemas.
+///
+/// Discovered columns use the flat names records carry (`$x` → `mp_reserved_x`), accept any JSON
+/// value, are `inclusion: available`, and are selected when `select_properties_by_default` is
+/// true. Columns the static schema already has keep their static type and metadata.
+public enum SingerDiscovery {
+  /// Discovered property names per stream name, as Mixpanel sends them.
+  public typealias Discovered = [String: [String]]
+
+  /// The catalog for `config`; on any API error, the static catalog and a warning.
+  public static func catalog(config: LakeConfig, logger: Logger) async -> [UInt8] {
+    let base = SingerCatalog.discover(selectedStreams: config.streams)
+    do {
+      let discovered = try await MixpanelClient.withClient(
+        configuration: config.clientConfiguration, logger: logger
+      ) { client in
+        try await fetch(client)
+      }
+      return augment(base, with: discovered, selectByDefault: config.selectPropertiesByDefault)
+    } catch {
+      logger.warning(
+        "discover.properties_unavailable",
+        metadata: ["error": "\(error)", "fallback": "static catalog"])
+      return base
+    }
+  }
+
+  /// Asks Mixpanel for the event and profile properties.
+  static func fetch(_ client: MixpanelClient) async throws -> Discovered {
+    let events = try await client.topEventProperties(event: nil, limit: 2_000).map(\.name)
+    let profiles = try await client.engageProperties(limit: 2_000).map(\.name)
+    return ["export": events, "engage": profiles]
+  }
+
+  /// The column name a property gets in records.
+  public static func columnName(_ property: String) -> String {
+    property.hasPrefix("$") ? "mp_reserved_" + property.dropFirst() : property
+  }
+
+  /// `catalog` (``SingerCatalog/discover(selectedStreams:)`` output) with `discovered` added.
+  public static func augment(_ catalog: [UInt8], with discovered: Discovered, selectByDefault: Bool)
+    -> [UInt8]
+  {
+    guard let root = try? JSONNode(parsing: catalog), let streams = root["streams"]?.arrayValue else {
+      return catalog
+    }
+    let updated = streams.map { stream -> JSONNode in
+      guard let name = stream["tap_stream_id"]?.stringValue, let properties = discovered[name] else {
+        return stream
+      }
+      return augment(stream: stream, properties: properties, selectByDefault: selectByDefault)
+    }
+    return JSONNode.object([("streams", .array(updated))]).bytes + [0x0A]
+  }
+
+  static func augment(stream: JSONNode, properties: [String], selectByDefault: Bool) -> JSONNode {
+    guard let schema = stream["schema"], var columns = schema["properties"]?.objectValue,
+      var metadata = stream["metadata"]?.arrayValue
+    else { return stream }
+    for property in properties {
+      let column = columnName(property)
+      guard !column.isEmpty, !columns.contains(where: { $0.key == column }) else { continue }
+      columns.append((column, SingerStreamSpec.anyType))
+      metadata.append(
+        .object([
+          ("breadcrumb", .array([.string("properties"), .string(column)])),
+          (
+            "metadata",
+            .object([
+              ("inclusion", .string("available")), ("selected-by-default", .bool(selectByDefault)),
+              ("selected", .bool(selectByDefault)),
+            ])
+          ),
+        ]))
+    }
+    return stream.replacing("schema", with: schema.replacing("properties", with: .object(columns)))
+      .replacing("metadata", with: .array(metadata))
+  }
+}
+
+extension JSONNode {
+  /// This object with member `key` set to `value` (in place if present, else appended).
+  fileprivate func replacing(_ key: String, with value: JSONNode) -> JSONNode {
+    guard var members = self.objectValue else { return self }
+    if let index = members.firstIndex(where: { $0.key == key }) {
+      members[index].value = value
+    } else {
+      members.append((key, value))
+    }
+    return .object(members)
+  }
+}

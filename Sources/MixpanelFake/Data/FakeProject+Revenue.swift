@@ -25,40 +25,12 @@ extension FakeProject {
   /// The HTTP status `engage/revenue` answers with instead of data (nil: it works). Mixpanel
   /// treats the endpoint as legacy; some projects and plans do not have it.
   public var revenueUnavailableStatus: Int? {
-    RevenueSwitches.shared.status(for: self)
+    unavailableStatus(.revenue)
   }
 
   /// Makes `engage/revenue` answer `status` (e.g. 402, 404, 500) with a Query API error body,
   /// or work again with nil. Takes effect for requests that arrive afterwards.
   public func setRevenueUnavailable(status: Int? = 402) {
-    RevenueSwitches.shared.set(status, for: self)
-  }
-}
-
-/// Per-project revenue switches. `FakeProject` has no stored property for this, so the switch
-/// lives here, keyed by the project's identity (a weak reference guards against a reused
-/// address).
-final class RevenueSwitches: Sendable {
-  private struct Entry {
-    weak var project: FakeProject?
-    var status: Int
-  }
-
-  static let shared = RevenueSwitches()
-
-  private let entries = Locked<[ObjectIdentifier: Entry]>([:])
-
-  func status(for project: FakeProject) -> Int? {
-    self.entries.withLock { entries in
-      guard let entry = entries[ObjectIdentifier(project)], entry.project === project else { return nil }
-      return entry.status
-    }
-  }
-
-  func set(_ status: Int?, for project: FakeProject) {
-    self.entries.withLock { entries in
-      entries = entries.filter { $0.value.project != nil }
-      entries[ObjectIdentifier(project)] = status.map { Entry(project: project, status: $0) }
-    }
+    setUnavailable(.revenue, status: status)
   }
 }

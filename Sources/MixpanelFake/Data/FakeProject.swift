@@ -39,6 +39,8 @@ public final class FakeProject: Sendable {
   let profiles: ProfileGenerator
   private let cache: DayCache
   private let nowState: Locked<Int64?>
+  /// Endpoints switched off (`setRevenueUnavailable`, `setEngageUnavailable`): the status each answers.
+  let unavailableEndpoints = Locked<[FakeSwitchableEndpoint: Int]>([:])
 
   /// - Parameters:
   ///   - today: defaults to the current UTC day.
@@ -102,5 +104,20 @@ public final class FakeProject: Sendable {
     return self.cache.get(day: day, timeInMs: timeInMs) {
       self.generator.render(day: day, timeInMs: timeInMs)
     }
+  }
+}
+
+/// Endpoints a test can switch off to see how the exporter degrades.
+enum FakeSwitchableEndpoint: Hashable, Sendable {
+  case revenue, engage
+}
+
+extension FakeProject {
+  func unavailableStatus(_ endpoint: FakeSwitchableEndpoint) -> Int? {
+    unavailableEndpoints.withLock { $0[endpoint] }
+  }
+
+  func setUnavailable(_ endpoint: FakeSwitchableEndpoint, status: Int?) {
+    unavailableEndpoints.withLock { $0[endpoint] = status }
   }
 }

@@ -86,43 +86,32 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
           client: client, config: config, runID: runID, runToken: runID, logger: logger,
           now: { Int64(wallClock().timeIntervalSince1970) }, progress: progress),
         limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger)
-      await withTaskGroup(of: WindowOutcome.self) { group in
-        var pending = plan.windows[...]
-        var inFlight = 0
-        func startNext() {
-          guard stopError == nil, !Task.isCancelled, let window = pending.popFirst() else { return }
-          inFlight += 1
-          group.addTask { await task.run(window) }
-        }
-        for _ in 0..<config.maxConcurrentWindows { startNext() }
-        while inFlight > 0, let outcome = await group.next() {
-          inFlight -= 1
-          switch outcome {
-          case .committed(let window, let committed, let retries):
-            summary.record(committed, retries: retries)
-            if tracker.commit(window, maxTime: committed.maxTime), let bookmark = tracker.bookmark {
-              state.bookmarks["export"] = Timestamp.iso8601(bookmark)
-              do {
-                try StateStore.write(state, to: statePath)
-              } catch {
-                stopError = stopError ?? error
-              }
-            }
-          case .split(let window, _, let retries):
-            let (first, second) = window.halves!
-            tracker.split(window, into: first, second)
-            summary.recordSplit(retries: retries)
-            pending = [first, second] + pending
-          case .failed(let window, let error, let retries):
-            summary.recordFailure(window, error, retries: retries)
-            if Self.stopsRun(error) {
+      await WindowScheduler.run(plan.windows, maxConcurrent: config.maxConcurrentWindows, task: task) {
+        outcome in
+        switch outcome {
+        case .committed(let window, let committed, let retries):
+          summary.record(committed, retries: retries)
+          if tracker.commit(window, maxTime: committed.maxTime), let bookmark = tracker.bookmark {
+            state.bookmarks["export"] = Timestamp.iso8601(bookmark)
+            do {
+              try StateStore.write(state, to: statePath)
+            } catch {
               stopError = stopError ?? error
-            } else {
-              logger.error("window.failed", metadata: ["window": "\(window)", "error": "\(error)"])
             }
           }
-          startNext()
+        case .split(let window, _, let retries):
+          let (first, second) = window.halves!
+          tracker.split(window, into: first, second)
+          summary.recordSplit(retries: retries)
+        case .failed(let window, let error, let retries):
+          summary.recordFailure(window, error, retries: retries)
+          if Self.stopsRun(error) {
+            stopError = stopError ?? error
+          } else {
+            logger.error("window.failed", metadata: ["window": "\(window)", "error": "\(error)"])
+          }
         }
+        return stopError == nil
       }
     }
     summary.finish(at: now(), bookmark: state.bookmarks["export"], interrupted: Task.isCancelled)

@@ -47,39 +47,27 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
         now: { Int64(wallClock().timeIntervalSince1970) }, progress: ExportProgress()),
       limiter: limiter, retryPolicy: tap.retryPolicy, clock: tap.clock, logger: logger)
     var stopError: (any Error)?
-    await withTaskGroup(of: WindowOutcome.self) { group in
-      var pending = plan.windows[...]
-      var inFlight = 0
-      func startNext() {
-        guard stopError == nil, !Task.isCancelled, let window = pending.popFirst() else { return }
-        inFlight += 1
-        group.addTask { await task.run(window) }
-      }
-      for _ in 0..<config.maxConcurrentWindows { startNext() }
-      while inFlight > 0, let outcome = await group.next() {
-        inFlight -= 1
-        switch outcome {
-        case .committed(let window, let summary, _):
-          emitter.ready[window] = summary
-          do {
-            try emit(&emitter, schema: &schema, state: &state, output: output)
-          } catch {
-            stopError = stopError ?? error
-          }
-        case .split(let window, _, _):
-          let (first, second) = window.halves!
-          if let index = emitter.order.firstIndex(of: window) {
-            emitter.order.replaceSubrange(index...index, with: [first, second])
-          }
-          emitter.tracker.split(window, into: first, second)
-          pending = [first, second] + pending
-          startNext()
-        case .failed(let window, let error, _):
-          logger.error("window.failed", metadata: ["window": "\(window)", "error": "\(error)"])
+    await WindowScheduler.run(plan.windows, maxConcurrent: config.maxConcurrentWindows, task: task) {
+      outcome in
+      switch outcome {
+      case .committed(let window, let summary, _):
+        emitter.ready[window] = summary
+        do {
+          try emit(&emitter, schema: &schema, state: &state, output: output)
+        } catch {
           stopError = stopError ?? error
         }
-        startNext()
+      case .split(let window, _, _):
+        let (first, second) = window.halves!
+        if let index = emitter.order.firstIndex(of: window) {
+          emitter.order.replaceSubrange(index...index, with: [first, second])
+        }
+        emitter.tracker.split(window, into: first, second)
+      case .failed(let window, let error, _):
+        logger.error("window.failed", metadata: ["window": "\(window)", "error": "\(error)"])
+        stopError = stopError ?? error
       }
+      return stopError == nil
     }
     if let stopError { throw stopError }
     if Task.isCancelled { throw CancellationError() }

@@ -63,8 +63,7 @@ final class LineRouter {
     } else {
       FlatRecord.write(line, utcSeconds: seconds.map(utc), into: &scratch)
     }
-    let record = scratch
-    try record.withUnsafeBytes { try writer.append($0, day: day, time: seconds) }
+    try scratch.withUnsafeBytes { try writer.append($0, day: day, time: seconds) }
   }
 
   static let maxAbsoluteTime: UInt64 = 100_000_000_000_000
@@ -107,7 +106,8 @@ struct DedupeKey: Hashable {
     var b = Hasher()
     a.combine(0x5EED_0001)
     b.combine(0x5EED_0002)
-    for range in [fields.event, fields.distinctID, fields.insertID] {
+    // Three fields, combined one by one: no array per line on the hot path.
+    func add(_ range: Range<Int>?) {
       let bytes =
         range.map { UnsafeRawBufferPointer(rebasing: line[$0]) }
         ?? UnsafeRawBufferPointer(start: nil, count: 0)
@@ -116,6 +116,9 @@ struct DedupeKey: Hashable {
       a.combine(bytes.count)
       b.combine(bytes.count)
     }
+    add(fields.event)
+    add(fields.distinctID)
+    add(fields.insertID)
     a.combine(fields.time)
     b.combine(fields.time)
     high = a.finalize()

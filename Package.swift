@@ -33,12 +33,13 @@ let package = Package(
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "CSHA256"),
     .target(name: "CalendarDay"),
     .target(name: "NDJSON", dependencies: ["CalendarDay"]),
     .target(
       name: "Lake",
       dependencies: [
-        "CZstd", "CZlib", "NDJSON", "CalendarDay",
+        "CZstd", "CZlib", "CSHA256", "NDJSON", "CalendarDay",
         .product(name: "Logging", package: "swift-log"),
       ]),
     .target(
@@ -96,6 +97,6 @@ let package = Package(
   ]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
   target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
 }

@@ -1,6 +1,7 @@
 import Foundation
-import Lake
 import Testing
+
+@testable import Lake
 
 @Suite struct SHA256Tests {
   static func bytes(_ string: String) -> [UInt8] { Array(string.utf8) }
@@ -86,5 +87,52 @@ import Testing
   @Test func randomMegabyteMatchesSystemBinary() throws {
     let data = Self.randomBytes(1 << 20, seed: 2024)
     #expect(SHA256.hash(data) == (try Self.systemSHA256(data)))
+  }
+
+  /// The hardware path (SHA-NI, where this CPU has it) and the portable Swift path agree on every
+  /// length around the block and padding boundaries and on large inputs fed in odd pieces.
+  @Test func hardwareAndPortableAgree() {
+    let data = Self.randomBytes(1 << 18, seed: 77)
+    for length in [0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 4096, 65_537, 1 << 18] {
+      var hardware = SHA256()
+      var portable = SHA256(portable: true)
+      data.withUnsafeBytes { buffer in
+        var offset = 0
+        for size in [3, 64, 200, 4096].cycled(until: length) {
+          let piece = UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + size])
+          hardware.update(piece)
+          portable.update(piece)
+          offset += size
+        }
+      }
+      #expect(SHA256.hex(hardware.finalize()) == SHA256.hex(portable.finalize()), "length \(length)")
+    }
+  }
+
+  @Test func portablePathMatchesKnownVector() {
+    var hasher = SHA256(portable: true)
+    hasher.update(Self.bytes("abc"))
+    #expect(
+      SHA256.hex(hasher.finalize()) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    // finalize keeps the hasher on the path it was made for.
+    hasher.update(Self.bytes("abc"))
+    #expect(
+      SHA256.hex(hasher.finalize()) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+  }
+}
+
+extension Array where Element == Int {
+  /// Piece sizes taken from `self` in turn, the last one cut so they sum to `total`.
+  fileprivate func cycled(until total: Int) -> [Int] {
+    var pieces: [Int] = []
+    var sum = 0
+    var index = 0
+    while sum < total {
+      let size = Swift.min(self[index % count], total - sum)
+      pieces.append(size)
+      sum += size
+      index += 1
+    }
+    return pieces
   }
 }

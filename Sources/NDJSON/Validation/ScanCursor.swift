@@ -4,7 +4,6 @@ import Glibc
 /// bit set (1 = object, 0 = array), and which of the interesting keys is current.
 struct ScanCursor {
   private enum Key { case other, event, properties, time, distinctID, insertID }
-  private enum Expect { case value, valueOrClose, afterValue, keyOrClose, key }
 
   private let p: UnsafePointer<UInt8>
   private let n: Int
@@ -27,99 +26,122 @@ struct ScanCursor {
   private var inObject: Bool { depth > 0 && (objectBits >> UInt64(depth - 1)) & 1 == 1 }
   private var inProperties: Bool { depth == 2 && topKey == .properties && inObject }
 
+  /// The whole line, in direct style: a value, then the closing brackets and separators that
+  /// follow it, then the next value. No state dispatch per token (a jump table on a state enum
+  /// mispredicts on almost every token of a Mixpanel event).
   mutating func scanLine() throws(NDJSONError) -> EventFields {
     skipSpace()
     guard i < n, p[i] == UInt8(ascii: "{") else { throw fail("a line must be a JSON object") }
-    var expect = Expect.value
     while true {
+      // At a value.
       skipSpace()
-      guard i < n else {
-        if depth == 0, expect == .afterValue { return fields }
-        throw fail("line ends inside a value")
-      }
+      guard i < n else { throw fail("line ends inside a value") }
       let c = p[i]
-      switch expect {
-      case .value, .valueOrClose:
-        if expect == .valueOrClose, c == UInt8(ascii: "]") {
-          i += 1
-          depth -= 1
-          expect = .afterValue
-          continue
-        }
-        try scanValue(c, &expect)
-      case .afterValue:
-        guard depth > 0 else { throw fail("unexpected bytes after the JSON value") }
-        if c == UInt8(ascii: ",") {
-          i += 1
-          expect = inObject ? .key : .value
-        } else if c == UInt8(ascii: "}"), inObject {
-          i += 1
-          depth -= 1
-        } else if c == UInt8(ascii: "]"), !inObject {
+      if c == UInt8(ascii: "\"") {
+        try scanStringValue()
+      } else if c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) {
+        try scanNumberValue()
+      } else if c == UInt8(ascii: "{") {
+        try open(object: true)
+        skipSpace()
+        if i < n, p[i] == UInt8(ascii: "}") {
           i += 1
           depth -= 1
         } else {
-          throw fail("expected ',' or a closing bracket")
-        }
-      case .keyOrClose, .key:
-        if expect == .keyOrClose, c == UInt8(ascii: "}") {
-          i += 1
-          depth -= 1
-          expect = .afterValue
+          try scanMemberName()
           continue
         }
-        guard c == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-        try scanKey()
+      } else if c == UInt8(ascii: "[") {
+        try open(object: false)
         skipSpace()
-        guard i < n, p[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
-        i += 1
-        expect = .value
-      }
-    }
-  }
-
-  private mutating func scanValue(_ c: UInt8, _ expect: inout Expect) throws(NDJSONError) {
-    switch c {
-    case UInt8(ascii: "{"), UInt8(ascii: "["):
-      guard depth < JSONLineScanner.maxDepth else { throw fail("nested deeper than 64 levels") }
-      let isObject = c == UInt8(ascii: "{")
-      if isObject {
-        objectBits |= 1 << UInt64(depth)
-      } else {
-        objectBits &= ~(1 << UInt64(depth))
-      }
-      depth += 1
-      if depth == 2 { propertiesKey = .other }
-      i += 1
-      expect = isObject ? .keyOrClose : .valueOrClose
-      return
-    case UInt8(ascii: "\""):
-      let start = i
-      _ = try scanString()
-      if depth == 1, topKey == .event {
-        fields.event = start..<i
-      } else if inProperties {
-        if propertiesKey == .distinctID {
-          fields.distinctID = start..<i
-        } else if propertiesKey == .insertID {
-          fields.insertID = start..<i
+        if i < n, p[i] == UInt8(ascii: "]") {
+          i += 1
+          depth -= 1
+        } else {
+          continue
         }
+      } else if c == UInt8(ascii: "t") {
+        try scanLiteral("true")
+      } else if c == UInt8(ascii: "f") {
+        try scanLiteral("false")
+      } else if c == UInt8(ascii: "n") {
+        try scanLiteral("null")
+      } else {
+        throw fail("expected a JSON value")
       }
-    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-      let wantTime = inProperties && propertiesKey == .time
-      let start = i
-      let value = try scanNumber(parse: wantTime)
-      if wantTime { fields.time = value }
-      if inProperties, propertiesKey == .distinctID { fields.distinctID = start..<i }
-    case UInt8(ascii: "t"): try scanLiteral("true")
-    case UInt8(ascii: "f"): try scanLiteral("false")
-    case UInt8(ascii: "n"): try scanLiteral("null")
-    default:
-      throw fail("expected a JSON value")
+      // After a value: close containers until a separator leads to the next value.
+      while true {
+        skipSpace()
+        guard depth > 0 else {
+          guard i >= n else { throw fail("unexpected bytes after the JSON value") }
+          return fields
+        }
+        guard i < n else { throw fail("line ends inside a value") }
+        let d = p[i]
+        i += 1
+        if d == UInt8(ascii: ",") {
+          if inObject { try scanMemberName() }
+          break
+        }
+        if d == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+          depth -= 1
+          continue
+        }
+        i -= 1
+        throw fail("expected ',' or a closing bracket")
+      }
     }
-    expect = .afterValue
   }
 
+  @inline(__always)
+  private mutating func open(object isObject: Bool) throws(NDJSONError) {
+    guard depth < JSONLineScanner.maxDepth else { throw fail("nested deeper than 64 levels") }
+    if isObject {
+      objectBits |= 1 << UInt64(depth)
+    } else {
+      objectBits &= ~(1 << UInt64(depth))
+    }
+    depth += 1
+    if depth == 2 { propertiesKey = .other }
+    i += 1
+  }
+
+  /// A key and its colon; leaves `i` at the value.
+  @inline(__always)
+  private mutating func scanMemberName() throws(NDJSONError) {
+    skipSpace()
+    guard i < n, p[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+    try scanKey()
+    skipSpace()
+    guard i < n, p[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
+    i += 1
+  }
+
+  @inline(__always)
+  private mutating func scanStringValue() throws(NDJSONError) {
+    let start = i
+    _ = try scanString()
+    if depth == 1, topKey == .event {
+      fields.event = start..<i
+    } else if inProperties {
+      if propertiesKey == .distinctID {
+        fields.distinctID = start..<i
+      } else if propertiesKey == .insertID {
+        fields.insertID = start..<i
+      }
+    }
+  }
+
+  @inline(__always)
+  private mutating func scanNumberValue() throws(NDJSONError) {
+    let wantTime = inProperties && propertiesKey == .time
+    let start = i
+    let value = try scanNumber(parse: wantTime)
+    if wantTime { fields.time = value }
+    if inProperties, propertiesKey == .distinctID { fields.distinctID = start..<i }
+  }
+
+  @inline(__always)
   private mutating func scanKey() throws(NDJSONError) {
     let start = i + 1
     let escaped = try scanString()
@@ -147,6 +169,7 @@ struct ScanCursor {
 
   @inline(__always)
   private mutating func skipSpace() {
+    if i < n, p[i] > 0x20 { return }
     while i < n {
       let c = p[i]
       guard c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D else { return }
@@ -154,6 +177,7 @@ struct ScanCursor {
     }
   }
 
+  @inline(__always)
   private mutating func scanLiteral(_ literal: StaticString) throws(NDJSONError) {
     let count = literal.utf8CodeUnitCount
     guard n - i >= count, memcmp(p + i, literal.utf8Start, count) == 0 else {
@@ -164,20 +188,25 @@ struct ScanCursor {
 
   /// Scans a string starting at its opening quote; leaves `i` after the closing quote.
   /// Returns whether it held an escape.
+  @inline(__always)
   private mutating func scanString() throws(NDJSONError) -> Bool {
     i += 1
     var escaped = false
-    while i < n {
-      // Eight plain bytes at a time (SWAR): no quote, no backslash, no control, all ASCII.
-      while i + 8 <= n, Self.isPlain(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
-        i += 8
+    while true {
+      // Eight bytes at a time (SWAR): the lowest byte flagged is the first one that is not plain
+      // ASCII (a quote, a backslash, a control character or a UTF-8 lead); jump straight to it.
+      if i + 8 <= n {
+        let flags = Self.specialBytes(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+        if flags == 0 {
+          i += 8
+          continue
+        }
+        i += flags.trailingZeroBitCount >> 3
+      } else {
+        while i < n, Self.isPlain(p[i]) { i += 1 }
+        guard i < n else { throw fail("unterminated string") }
       }
-      guard i < n else { break }
       let c = p[i]
-      if c >= 0x20, c < 0x80, c != 0x22, c != 0x5C {
-        i += 1
-        continue
-      }
       if c == 0x22 {
         i += 1
         return escaped
@@ -191,22 +220,28 @@ struct ScanCursor {
         try scanUTF8(c)
       }
     }
-    throw fail("unterminated string")
   }
 
-  /// True when none of the 8 bytes is `"`, `\\`, below 0x20 or above 0x7F (the classic
-  /// "has zero byte" bit trick, applied to `x ^ c` for each byte `c` looked for).
   @inline(__always)
-  private static func isPlain(_ word: UInt64) -> Bool {
+  private static func isPlain(_ c: UInt8) -> Bool {
+    c >= 0x20 && c < 0x80 && c != 0x22 && c != 0x5C
+  }
+
+  /// The high bit of each byte that is `"`, `\\`, below 0x20 or above 0x7F; exact for the lowest
+  /// such byte (the classic "has zero byte" trick, applied to `x ^ c` for each byte `c` looked
+  /// for; borrows only ever flag bytes above a true hit).
+  @inline(__always)
+  private static func specialBytes(_ word: UInt64) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     @inline(__always) func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
     let quote = hasZero(word ^ (ones &* 0x22))
     let backslash = hasZero(word ^ (ones &* 0x5C))
     let control = (word &- ones &* 0x20) & ~word & highs
-    return (quote | backslash | control | (word & highs)) == 0
+    return quote | backslash | control | (word & highs)
   }
 
+  @inline(never)
   private mutating func scanEscape() throws(NDJSONError) {
     guard i + 1 < n else { throw fail("unterminated escape") }
     switch p[i + 1] {
@@ -228,6 +263,7 @@ struct ScanCursor {
   }
 
   /// Checks one multi-byte UTF-8 sequence led by `lead` (RFC 3629 table, no overlongs or surrogates).
+  @inline(never)
   private mutating func scanUTF8(_ lead: UInt8) throws(NDJSONError) {
     let extra: Int
     var low: UInt8 = 0x80
@@ -254,6 +290,7 @@ struct ScanCursor {
   }
 
   /// Scans a number per the JSON grammar; when `parse`, returns its integer part (nil on overflow).
+  @inline(__always)
   private mutating func scanNumber(parse: Bool) throws(NDJSONError) -> Int64? {
     var negative = false
     if p[i] == UInt8(ascii: "-") {

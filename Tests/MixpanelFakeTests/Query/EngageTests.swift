@@ -163,7 +163,8 @@ import Testing
         #expect([0, 1].contains(cohort["is_visible"] as! Int))
         #expect((cohort["created"] as! String).count == 19)
       }
-      #expect(try get(server, "/api/2.0/cohorts/list/", headers: basicAuth("svc:pw")).status == 400)  // no project_id
+      // A service account without project_id.
+      #expect(try get(server, "/api/2.0/cohorts/list/", headers: basicAuth("svc:pw")).status == 400)
     }
     try await withServer(makeProject()) { server in
       let none = try get(server, "/api/query/cohorts/list")

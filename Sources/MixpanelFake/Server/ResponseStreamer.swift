@@ -29,6 +29,10 @@ final class ResponseStreamer {
   private var finished = false
   private var lastWrite: EventLoopFuture<Void>?
   private var scheduled: Scheduled<Void>?
+  /// Bandwidth pacing keeps an absolute schedule: byte n leaves no earlier than
+  /// `paceStart + n / bandwidth`, so timer lateness and write time do not add up.
+  private var paceStart: NIODeadline?
+  private var pacedBytes: Int64 = 0
 
   init(
     plan: ResponsePlan, context: ChannelHandlerContext, keepAlive: Bool,
@@ -137,7 +141,12 @@ final class ResponseStreamer {
   private func paceDelay(for bytes: Int) -> TimeAmount? {
     var nanoseconds: Int64 = 0
     if let bandwidth = self.bandwidth {
-      nanoseconds = Int64(bytes) * 1_000_000_000 / Int64(bandwidth)
+      let now = NIODeadline.now()
+      let start = self.paceStart ?? now
+      self.paceStart = start
+      self.pacedBytes += Int64(bytes)
+      let due = start + .nanoseconds(self.pacedBytes * 1_000_000_000 / Int64(bandwidth))
+      nanoseconds = max(0, (due - now).nanoseconds)
     }
     if let dribble = self.plan.dribble {
       nanoseconds = max(nanoseconds, TimeAmount(dribble.interval).nanoseconds)

@@ -1,4 +1,5 @@
 public import Logging
+import NIOConcurrencyHelpers
 
 /// Paces requests to one Mixpanel API family of one project: carries out the decisions of a
 /// ``RateLimiterState`` by sleeping on an injected `Clock`.
@@ -25,8 +26,9 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
   private var state: RateLimiterState<C.Instant>
   /// Tickets of the waiting acquires, oldest first.
   private var queue: [UInt64] = []
-  /// Parked waiters: not at the head yet, or at the head and waiting for a release.
-  private var parked: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+  /// Parked waiters: not at the head yet, or at the head and waiting for a release. Behind a
+  /// lock so a cancellation handler can wake its waiter synchronously.
+  private let parked = NIOLockedValueBox<[UInt64: CheckedContinuation<Void, any Error>]>([:])
   private var nextTicket: UInt64 = 0
 
   public init(policy: RateLimitPolicy, clock: C, logger: Logger) {
@@ -116,23 +118,21 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
   private func park(_ ticket: UInt64) async throws {
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-        if Task.isCancelled {
-          continuation.resume(throwing: CancellationError())
-        } else {
+        // Checked under the lock: a handler that ran before this found nothing to wake.
+        let cancelled = parked.withLockedValue { parked in
+          if Task.isCancelled { return true }
           parked[ticket] = continuation
+          return false
         }
+        if cancelled { continuation.resume(throwing: CancellationError()) }
       }
-    } onCancel: {
-      Task { await self.cancelParked(ticket) }
+    } onCancel: { [parked] in
+      parked.withLockedValue { $0.removeValue(forKey: ticket) }?.resume(throwing: CancellationError())
     }
   }
 
-  private func cancelParked(_ ticket: UInt64) {
-    parked.removeValue(forKey: ticket)?.resume(throwing: CancellationError())
-  }
-
   private func unpark(_ ticket: UInt64) {
-    parked.removeValue(forKey: ticket)?.resume()
+    parked.withLockedValue { $0.removeValue(forKey: ticket) }?.resume()
   }
 
   /// Removes `ticket` from the queue and lets the new head (if any) ask.

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// A bounded hand-over between a task that drains an HTTP body and the task that parses and
@@ -11,50 +12,26 @@ import NIOCore
 /// AsyncHTTPClient reads one chunk ahead of its consumer; without this the socket sits idle
 /// while a chunk is compressed, and the compressor sits idle while the next one is read.
 /// Back-pressure is kept: the reader stops (and TCP slows the server) once `limitBytes` wait.
-actor ReadAheadBuffer {
-  private let limitBytes: Int
-  /// Also a cap on chunks: a small read can pin a much larger allocation.
-  private let limitChunks = 16
-  private var chunks: [ByteBuffer] = []
-  private var head = 0
-  private var bufferedBytes = 0
-  private var ended = false
-  private var failure: (any Error)?
-  private var receiver: CheckedContinuation<ByteBuffer?, any Error>?
-  private var sender: CheckedContinuation<Void, any Error>?
+///
+/// A lock rather than an actor: a hand-over is a few instructions, and a cancelled sender must
+/// be woken from the cancellation handler synchronously (no task spawned to reach an actor).
+final class ReadAheadBuffer: Sendable {
+  private struct State {
+    var chunks: [ByteBuffer] = []
+    var head = 0
+    var bufferedBytes = 0
+    var ended = false
+    var failure: (any Error)?
+    var receiver: CheckedContinuation<ByteBuffer?, any Error>?
+    var sender: CheckedContinuation<Void, any Error>?
 
-  init(limitBytes: Int) {
-    self.limitBytes = limitBytes
-  }
-
-  /// Adds a chunk; waits while the buffer is full. Throws when cancelled.
-  func send(_ chunk: ByteBuffer) async throws {
-    while bufferedBytes >= limitBytes || chunks.count - head >= limitChunks, !ended {
-      try await withTaskCancellationHandler {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-          if Task.isCancelled {
-            continuation.resume(throwing: CancellationError())
-          } else {
-            sender = continuation
-          }
-        }
-      } onCancel: {
-        Task { await self.cancelSender() }
-      }
+    func hasRoom(limitBytes: Int, limitChunks: Int) -> Bool {
+      bufferedBytes < limitBytes && chunks.count - head < limitChunks
     }
-    guard !ended else { throw CancellationError() }
-    if let receiver {
-      self.receiver = nil
-      receiver.resume(returning: chunk)
-      return
-    }
-    chunks.append(chunk)
-    bufferedBytes += chunk.readableBytes
-  }
 
-  /// The next chunk, or nil once the body ended; rethrows the reader's error.
-  func next() async throws -> ByteBuffer? {
-    if head < chunks.count {
+    /// Takes the oldest chunk, if any.
+    mutating func pop() -> ByteBuffer? {
+      guard head < chunks.count else { return nil }
       let chunk = chunks[head]
       chunks[head] = ByteBuffer()  // let go of its storage now
       head += 1
@@ -63,36 +40,149 @@ actor ReadAheadBuffer {
         chunks.removeFirst(head)
         head = 0
       }
-      if let sender, bufferedBytes < limitBytes, chunks.count - head < limitChunks {
-        self.sender = nil
-        sender.resume()
-      }
       return chunk
     }
-    if let failure { throw failure }
-    if ended { return nil }
-    return try await withCheckedThrowingContinuation { receiver = $0 }
+  }
+
+  private let limitBytes: Int
+  /// Also a cap on chunks: a small read can pin a much larger allocation.
+  private let limitChunks = 16
+  private let state = NIOLockedValueBox(State())
+
+  init(limitBytes: Int) {
+    self.limitBytes = limitBytes
+  }
+
+  /// Whether a sender is parked waiting for room (for tests).
+  var senderIsWaiting: Bool { state.withLockedValue { $0.sender != nil } }
+
+  /// Adds a chunk; waits while the buffer is full. Throws when cancelled or after ``finish(_:)``.
+  func send(_ chunk: ByteBuffer) async throws {
+    while true {
+      enum Step {
+        case delivered(CheckedContinuation<ByteBuffer?, any Error>?)
+        case full
+        case closed
+      }
+      let step = state.withLockedValue { state -> Step in
+        if state.ended { return .closed }
+        if let receiver = state.receiver {
+          state.receiver = nil
+          return .delivered(receiver)
+        }
+        guard state.hasRoom(limitBytes: limitBytes, limitChunks: limitChunks) else { return .full }
+        state.chunks.append(chunk)
+        state.bufferedBytes += chunk.readableBytes
+        return .delivered(nil)
+      }
+      switch step {
+      case .closed:
+        throw CancellationError()
+      case .delivered(let receiver):
+        receiver?.resume(returning: chunk)
+        return
+      case .full:
+        try await waitForRoom()
+      }
+    }
+  }
+
+  /// Parks the sender until the receiver takes a chunk, the buffer ends, or the task is cancelled.
+  private func waitForRoom() async throws {
+    try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        enum Now {
+          case wait
+          case retry
+          case cancel
+        }
+        let now = state.withLockedValue { state -> Now in
+          if Task.isCancelled || state.ended { return .cancel }
+          // Room may have appeared since the caller looked.
+          if state.hasRoom(limitBytes: limitBytes, limitChunks: limitChunks) { return .retry }
+          state.sender = continuation
+          return .wait
+        }
+        switch now {
+        case .wait: break
+        case .retry: continuation.resume()
+        case .cancel: continuation.resume(throwing: CancellationError())
+        }
+      }
+    } onCancel: {
+      let sender = state.withLockedValue { state in
+        defer { state.sender = nil }
+        return state.sender
+      }
+      sender?.resume(throwing: CancellationError())
+    }
+  }
+
+  /// The next chunk, or nil once the body ended; rethrows the reader's error.
+  func next() async throws -> ByteBuffer? {
+    enum Step {
+      case chunk(ByteBuffer, wake: CheckedContinuation<Void, any Error>?)
+      case failed(any Error)
+      case ended
+      case empty
+    }
+    func take(_ state: inout State) -> Step {
+      if let chunk = state.pop() {
+        var wake: CheckedContinuation<Void, any Error>?
+        if state.hasRoom(limitBytes: limitBytes, limitChunks: limitChunks) {
+          wake = state.sender
+          state.sender = nil
+        }
+        return .chunk(chunk, wake: wake)
+      }
+      if let failure = state.failure { return .failed(failure) }
+      return state.ended ? .ended : .empty
+    }
+    func deliver(_ step: Step) throws -> ByteBuffer? {
+      switch step {
+      case .chunk(let chunk, let wake):
+        wake?.resume()
+        return chunk
+      case .failed(let error): throw error
+      case .ended, .empty: return nil
+      }
+    }
+    let step = state.withLockedValue { take(&$0) }
+    guard case .empty = step else { return try deliver(step) }
+    return try await withCheckedThrowingContinuation { continuation in
+      let step = state.withLockedValue { state -> Step in
+        let step = take(&state)
+        if case .empty = step { state.receiver = continuation }
+        return step
+      }
+      switch step {
+      case .empty: break
+      case .chunk(let chunk, let wake):
+        wake?.resume()
+        continuation.resume(returning: chunk)
+      case .failed(let error): continuation.resume(throwing: error)
+      case .ended: continuation.resume(returning: nil)
+      }
+    }
   }
 
   /// The body ended (`error` nil) or failed.
   func finish(_ error: (any Error)?) {
-    guard !ended else { return }
-    ended = true
-    failure = error
+    let (receiver, sender) = state.withLockedValue { state in
+      guard !state.ended else {
+        return (CheckedContinuation<ByteBuffer?, any Error>?.none, CheckedContinuation<Void, any Error>?.none)
+      }
+      state.ended = true
+      state.failure = error
+      defer {
+        state.receiver = nil
+        state.sender = nil
+      }
+      return (state.receiver, state.sender)
+    }
     if let receiver {
-      self.receiver = nil
       if let error { receiver.resume(throwing: error) } else { receiver.resume(returning: nil) }
     }
-    if let sender {
-      self.sender = nil
-      sender.resume(throwing: CancellationError())
-    }
-  }
-
-  private func cancelSender() {
-    if let sender {
-      self.sender = nil
-      sender.resume(throwing: CancellationError())
-    }
+    sender?.resume(throwing: CancellationError())
   }
 }

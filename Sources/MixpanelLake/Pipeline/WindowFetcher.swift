@@ -47,9 +47,9 @@ struct WindowFetcher: Sendable {
           group.addTask {
             do {
               for try await chunk in body { try await readAhead.send(chunk) }
-              await readAhead.finish(nil)
+              readAhead.finish(nil)
             } catch {
-              await readAhead.finish(error)
+              readAhead.finish(error)
             }
           }
           do {

@@ -17,6 +17,7 @@ final class LineRouter {
   private let columns: ColumnSelection?
   private var offsets: [Int64: Int64] = [:]
   private var seen: [Int: Set<DedupeKey>]?
+  /// Room for one flat record (grows to the longest line's bound).
   private var scratch: [UInt8] = []
   private(set) var lines = 0
   private(set) var duplicatesDropped = 0
@@ -39,7 +40,8 @@ final class LineRouter {
       fields = try JSONLineScanner.scan(line)
     } catch {
       throw WindowError.invalidLine(
-        writer.window, line: lines + 1, detail: "\(error)", preview: Self.preview(line))
+        writer.window, line: lines + 1, detail: "\(error)", preview: Self.preview(line),
+        terminatedEarly: Self.contains(line, "terminated early"))
     }
     lines += 1
     // A time beyond ±3 million years is no time at all (and would overflow the day math).
@@ -57,13 +59,19 @@ final class LineRouter {
       try writer.append(line, day: day, time: seconds)
       return
     }
-    scratch.removeAll(keepingCapacity: true)
-    if let columns {
-      FlatRecord.write(line, utcSeconds: seconds.map(utc), into: &scratch) { columns.keeps($0) }
-    } else {
-      FlatRecord.write(line, utcSeconds: seconds.map(utc), into: &scratch)
+    let needed = FlatRecord.maxBytes(forLineOf: line.count)
+    if scratch.count < needed { scratch = [UInt8](repeating: 0, count: max(needed, 2 * scratch.count)) }
+    let utcSeconds = seconds.map(utc)
+    try scratch.withUnsafeMutableBufferPointer { buffer in
+      let count =
+        if let columns {
+          FlatRecord.write(line, utcSeconds: utcSeconds, to: buffer.baseAddress!) { columns.keeps($0) }
+        } else {
+          FlatRecord.write(line, utcSeconds: utcSeconds, to: buffer.baseAddress!)
+        }
+      try writer.append(
+        UnsafeRawBufferPointer(start: buffer.baseAddress!, count: count), day: day, time: seconds)
     }
-    try scratch.withUnsafeBytes { try writer.append($0, day: day, time: seconds) }
   }
 
   static let maxAbsoluteTime: UInt64 = 100_000_000_000_000
@@ -86,6 +94,17 @@ final class LineRouter {
     let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds - first))))
     offsets[hour] = offset
     return seconds - offset
+  }
+
+  /// Whether `line` holds `marker` (a byte search; only bad lines are searched).
+  static func contains(_ line: UnsafeRawBufferPointer, _ marker: StaticString) -> Bool {
+    let needle = UnsafeRawBufferPointer(start: marker.utf8Start, count: marker.utf8CodeUnitCount)
+    guard needle.count <= line.count else { return false }
+    for start in 0...(line.count - needle.count)
+    where memcmp(line.baseAddress! + start, needle.baseAddress!, needle.count) == 0 {
+      return true
+    }
+    return false
   }
 
   /// The start of a bad line, for the error message (Mixpanel's `terminated early` shows here).

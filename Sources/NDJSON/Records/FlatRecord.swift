@@ -1,4 +1,5 @@
 import CalendarDay
+import Glibc
 
 /// Rewrites a validated Mixpanel export line as a flat record, the way tap-mixpanel names
 /// columns but keeping every value's JSON type (no stringified numbers, booleans or lists):
@@ -9,12 +10,13 @@ import CalendarDay
 ///        "property_day":"Mon"}
 /// ```
 ///
-/// `$x` becomes `mp_reserved_x`; a property named like a partition column (`day`) becomes
+/// `$x` becomes `mp_reserved_x`; a property named like the partition column (`day`) becomes
 /// `property_day` instead of being lost; `time` becomes ISO-8601 UTC text from the seconds the
 /// caller computed (true UTC, already corrected for legacy project time zones).
 public enum FlatRecord {
-  /// Property names that would collide with the lake's partition columns.
-  public static let reservedColumns: [String] = ["day"]
+  /// The most bytes ``write(_:utcSeconds:to:keep:)`` writes for a line of `count` bytes: a
+  /// renamed key grows by at most 11 bytes (`"$k":v,` is at least 6) and `time` by at most 21.
+  public static func maxBytes(forLineOf count: Int) -> Int { 4 * count + 64 }
 
   /// Appends the flat form of `line` to `output` (no newline). `utcSeconds` replaces `time`.
   ///
@@ -24,112 +26,194 @@ public enum FlatRecord {
     _ line: UnsafeRawBufferPointer, utcSeconds: Int64?, into output: inout [UInt8],
     keep: ((UnsafeRawBufferPointer) -> Bool)? = nil
   ) {
-    guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self), line.count > 1 else { return }
+    let start = output.count
+    let capacity = maxBytes(forLineOf: line.count)
+    output.append(contentsOf: repeatElement(0, count: capacity))
+    let written = output.withUnsafeMutableBufferPointer { buffer in
+      write(line, utcSeconds: utcSeconds, to: buffer.baseAddress! + start, keep: keep)
+    }
+    output.removeLast(capacity - written)
+  }
+
+  /// Writes the flat form of `line` at `out`, which must have room for
+  /// ``maxBytes(forLineOf:)`` bytes; returns the bytes written. No allocation, no bounds checks
+  /// per byte: the hot path of `record_format: flat`.
+  public static func write(
+    _ line: UnsafeRawBufferPointer, utcSeconds: Int64?, to out: UnsafeMutablePointer<UInt8>,
+    keep: ((UnsafeRawBufferPointer) -> Bool)? = nil
+  ) -> Int {
+    guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self), line.count > 1 else { return 0 }
     let n = line.count
-    output.append(UInt8(ascii: "{"))
-    var first = true
-    func comma() {
-      if !first { output.append(UInt8(ascii: ",")) }
-      first = false
-    }
-    JSONSkipper.members(base, 0, n) { key, value in
-      if equals(base, key, "\"properties\""), base[value.lowerBound] == UInt8(ascii: "{") {
-        JSONSkipper.members(base, value.lowerBound, n) { innerKey, innerValue in
-          comma()
+    // Plain loops and an explicit cursor: no closures capturing mutable state (which would box
+    // it and check exclusivity on every byte written).
+    var w = Output(base: out)
+    w.put(UInt8(ascii: "{"))
+    var i = JSONSkipper.skipSpace(base, 0, n) + 1
+    while let (key, valueStart) = nextMember(base, &i, n) {
+      if equals(base, key, "\"properties\""), base[valueStart] == UInt8(ascii: "{") {
+        i = valueStart + 1
+        while let (innerKey, innerStart) = nextMember(base, &i, n) {
+          let innerValue = innerStart..<JSONSkipper.skipValue(base, innerStart, n)
+          i = innerValue.upperBound
+          let memberStart = w.o
+          w.separate()
           if equals(base, innerKey, "\"time\"") {
-            output.append(contentsOf: #""time":"#.utf8)
+            w.copy(#""time":"#)
             if let utcSeconds {
-              output.append(UInt8(ascii: "\""))
-              appendISO8601(utcSeconds, to: &output)
-              output.append(UInt8(ascii: "\""))
+              w.put(UInt8(ascii: "\""))
+              w.o += appendISO8601(utcSeconds, to: w.base + w.o)
+              w.put(UInt8(ascii: "\""))
             } else {
-              output.append(contentsOf: UnsafeBufferPointer(rebasing: bufferOf(base, n)[innerValue]))
+              w.copy(base, innerValue)
             }
-            return
+            continue
           }
-          let keyStart = output.count + 1
-          appendRenamedKey(base, innerKey, to: &output)
-          if let keep {
-            let kept = output.withUnsafeBytes {
-              keep(UnsafeRawBufferPointer(rebasing: $0[keyStart..<($0.count - 1)]))
-            }
-            if !kept {
-              // Take back the comma (if any) and the key just written.
-              output.removeSubrange((keyStart - 1 - (output[keyStart - 2] == UInt8(ascii: ",") ? 1 : 0))...)
-              if output.last == UInt8(ascii: "{") { first = true }
-              return
-            }
+          let keyStart = w.o + 1
+          w.o += writeRenamedKey(base, innerKey, to: w.base + w.o)
+          if let keep, !keep(UnsafeRawBufferPointer(start: w.base + keyStart, count: w.o - 1 - keyStart)) {
+            w.o = memberStart  // take back the comma and the key just written
+            continue
           }
-          output.append(UInt8(ascii: ":"))
-          output.append(contentsOf: UnsafeBufferPointer(rebasing: bufferOf(base, n)[innerValue]))
+          w.put(UInt8(ascii: ":"))
+          w.copy(base, innerValue)
         }
-        return
+        continue
       }
-      comma()
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: bufferOf(base, n)[key]))
-      output.append(UInt8(ascii: ":"))
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: bufferOf(base, n)[value]))
+      let valueEnd = JSONSkipper.skipValue(base, valueStart, n)
+      w.separate()
+      w.copy(base, key)
+      w.put(UInt8(ascii: ":"))
+      w.copy(base, valueStart..<valueEnd)
+      i = valueEnd
     }
-    output.append(UInt8(ascii: "}"))
+    w.put(UInt8(ascii: "}"))
+    return w.o
+  }
+
+  /// A write cursor over the caller's buffer.
+  private struct Output {
+    let base: UnsafeMutablePointer<UInt8>
+    var o = 0
+
+    @inline(__always) mutating func put(_ byte: UInt8) {
+      base[o] = byte
+      o += 1
+    }
+
+    @inline(__always) mutating func copy(_ from: UnsafePointer<UInt8>, _ range: Range<Int>) {
+      (base + o).update(from: from + range.lowerBound, count: range.count)
+      o += range.count
+    }
+
+    @inline(__always) mutating func copy(_ literal: StaticString) {
+      (base + o).update(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
+      o += literal.utf8CodeUnitCount
+    }
+
+    /// A comma unless this is the object's first member.
+    @inline(__always) mutating func separate() {
+      if base[o - 1] != UInt8(ascii: "{") { put(UInt8(ascii: ",")) }
+    }
+  }
+
+  /// Moves `i` over separators to the next member of the object being read; returns its key
+  /// (quotes included) and where its value starts, or nil (with `i` after the `}`) at the end.
+  @inline(__always)
+  private static func nextMember(
+    _ base: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int
+  ) -> (key: Range<Int>, valueStart: Int)? {
+    while i < n {
+      i = JSONSkipper.skipSpace(base, i, n)
+      guard i < n else { return nil }
+      switch base[i] {
+      case UInt8(ascii: "}"):
+        i += 1
+        return nil
+      case UInt8(ascii: ","):
+        i += 1
+      default:
+        let key = i..<JSONSkipper.skipString(base, i, n)
+        let valueStart = JSONSkipper.skipSpace(base, JSONSkipper.skipSpace(base, key.upperBound, n) + 1, n)
+        guard valueStart < n else { return nil }
+        return (key, valueStart)
+      }
+    }
+    return nil
   }
 
   @inline(__always)
-  private static func bufferOf(_ base: UnsafePointer<UInt8>, _ n: Int) -> UnsafeBufferPointer<UInt8> {
-    UnsafeBufferPointer(start: base, count: n)
+  private static func equals(_ base: UnsafePointer<UInt8>, _ range: Range<Int>, _ literal: StaticString)
+    -> Bool
+  {
+    range.count == literal.utf8CodeUnitCount
+      && memcmp(base + range.lowerBound, literal.utf8Start, range.count) == 0
   }
 
-  private static func equals(_ base: UnsafePointer<UInt8>, _ range: Range<Int>, _ literal: String) -> Bool {
-    let bytes = literal.utf8
-    guard range.count == bytes.count else { return false }
-    return zip(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count), bytes).allSatisfy {
-      $0 == $1
+  /// Writes the output column name of property `key` (quotes included); returns its length.
+  @inline(__always)
+  private static func writeRenamedKey(
+    _ base: UnsafePointer<UInt8>, _ key: Range<Int>, to out: UnsafeMutablePointer<UInt8>
+  ) -> Int {
+    var o = 0
+    out[o] = UInt8(ascii: "\"")
+    o += 1
+    var from = key.lowerBound + 1
+    if key.count > 2, base[from] == UInt8(ascii: "$") {
+      let prefix: StaticString = "mp_reserved_"
+      (out + o).update(from: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+      o += prefix.utf8CodeUnitCount
+      from += 1
+    } else if equals(base, key, "\"day\"") {
+      let prefix: StaticString = "property_"
+      (out + o).update(from: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+      o += prefix.utf8CodeUnitCount
     }
+    let count = key.upperBound - from  // the rest, closing quote included
+    (out + o).update(from: base + from, count: count)
+    return o + count
   }
 
-  private static func appendRenamedKey(
-    _ base: UnsafePointer<UInt8>, _ key: Range<Int>, to output: inout [UInt8]
-  ) {
-    let inner = (key.lowerBound + 1)..<(key.upperBound - 1)
-    output.append(UInt8(ascii: "\""))
-    if !inner.isEmpty, base[inner.lowerBound] == UInt8(ascii: "$") {
-      output.append(contentsOf: "mp_reserved_".utf8)
-      output.append(
-        contentsOf: UnsafeBufferPointer(start: base + inner.lowerBound + 1, count: inner.count - 1))
-    } else {
-      if reservedColumns.contains(where: { equals(base, key, "\"\($0)\"") }) {
-        output.append(contentsOf: "property_".utf8)
-      }
-      output.append(contentsOf: UnsafeBufferPointer(start: base + inner.lowerBound, count: inner.count))
-    }
-    output.append(UInt8(ascii: "\""))
-  }
-
-  /// `2024-06-01T12:05:12Z`.
   static func appendISO8601(_ seconds: Int64, to output: inout [UInt8]) {
+    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    let count = withUnsafeMutableBytes(of: &text) {
+      appendISO8601(seconds, to: $0.baseAddress!.assumingMemoryBound(to: UInt8.self))
+    }
+    withUnsafeBytes(of: text) { output.append(contentsOf: $0.prefix(count)) }
+  }
+
+  /// `2024-06-01T12:05:12Z` (20 bytes for years 0–9999); returns the bytes written.
+  static func appendISO8601(_ seconds: Int64, to out: UnsafeMutablePointer<UInt8>) -> Int {
     let date = Day(epochSeconds: seconds)
     let second = Int(seconds - date.startEpochSeconds)
     let (year, month, day) = date.parts
+    var o = 0
     func digits(_ value: Int, _ width: Int) {
       var divisor = 1
       for _ in 1..<width { divisor *= 10 }
       var rest = value
       while divisor > 0 {
-        output.append(UInt8(48 + rest / divisor % 10))
+        out[o] = UInt8(48 + rest / divisor % 10)
+        o += 1
         rest %= divisor
         divisor /= 10
       }
     }
+    func put(_ byte: UInt8) {
+      out[o] = byte
+      o += 1
+    }
     digits(year, 4)
-    output.append(UInt8(ascii: "-"))
+    put(UInt8(ascii: "-"))
     digits(month, 2)
-    output.append(UInt8(ascii: "-"))
+    put(UInt8(ascii: "-"))
     digits(day, 2)
-    output.append(UInt8(ascii: "T"))
+    put(UInt8(ascii: "T"))
     digits(second / 3600, 2)
-    output.append(UInt8(ascii: ":"))
+    put(UInt8(ascii: ":"))
     digits(second / 60 % 60, 2)
-    output.append(UInt8(ascii: ":"))
+    put(UInt8(ascii: ":"))
     digits(second % 60, 2)
-    output.append(UInt8(ascii: "Z"))
+    put(UInt8(ascii: "Z"))
+    return o
   }
 }

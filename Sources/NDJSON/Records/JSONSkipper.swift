@@ -11,6 +11,15 @@ enum JSONSkipper {
     case UInt8(ascii: "{"), UInt8(ascii: "["):
       var depth = 0
       while i < n {
+        // Eight bytes at a time to the next quote or bracket.
+        if i + 8 <= n {
+          let found = structuralBytes(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+          if found == 0 {
+            i += 8
+            continue
+          }
+          i += found.trailingZeroBitCount >> 3
+        }
         switch p[i] {
         case UInt8(ascii: "\""):
           i = skipString(p, i, n)
@@ -36,10 +45,38 @@ enum JSONSkipper {
     }
   }
 
+  /// The high bit of each byte that is a quote or a bracket; exact for the lowest one.
+  @inline(__always)
+  static func structuralBytes(_ word: UInt64) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    @inline(__always) func zeroes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x }
+    // `{` 0x7B and `[` 0x5B differ in one bit, as do `}` 0x7D and `]` 0x5D: fold that bit away.
+    let folded = word | (ones &* 0x20)
+    let open = zeroes(folded ^ (ones &* 0x7B))
+    let close = zeroes(folded ^ (ones &* 0x7D))
+    let quote = zeroes(word ^ (ones &* 0x22))
+    return (open | close | quote) & (ones &* 0x80)
+  }
+
   /// The index after the string whose opening quote is at `start`.
+  @inline(__always)
   static func skipString(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> Int {
     var i = start + 1
     while i < n {
+      // Eight bytes at a time to the first quote or backslash.
+      if i + 8 <= n {
+        let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
+        if found == 0 {
+          i += 8
+          continue
+        }
+        i += found.trailingZeroBitCount >> 3
+      }
       if p[i] == UInt8(ascii: "\\") {
         i += 2
         continue

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CalendarDay
 import Foundation
 import Lake
@@ -67,7 +68,9 @@ struct WindowFetcher: Sendable {
             throw error
           } catch {
             if Task.isCancelled { throw CancellationError() }
-            throw WindowError.bodyCut(window, bytes: framer.bytesConsumed, detail: "\(error)")
+            throw WindowError.bodyCut(
+              window, bytes: framer.bytesConsumed, detail: "\(error)",
+              idle: (error as? HTTPClientError) == .readTimeout)
           }
           try framer.finish { try router.route($0) }
         }

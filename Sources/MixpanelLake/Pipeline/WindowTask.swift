@@ -56,8 +56,10 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
       return .http(error)
     case let error as WindowError:
       switch error.kind {
-      case .invalidLine: return error.message.contains("terminated early") ? .terminatedEarly : .invalidLine
-      case .bodyCut: return error.message.contains("readTimeout") ? .idleTimeout : .truncatedBody
+      case .invalidLine: return .invalidLine
+      case .terminatedEarly: return .terminatedEarly
+      case .bodyCut: return .truncatedBody
+      case .idleTimeout: return .idleTimeout
       }
     case is LakeError, is CancellationError:
       return nil

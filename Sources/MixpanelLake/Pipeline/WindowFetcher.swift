@@ -6,6 +6,7 @@ import Logging
 import MixpanelAPI
 import NDJSON
 import NIOCore
+import NIOPosix
 
 /// Fetches one export window and commits it: HTTP body chunks → line framing → validation and
 /// routing by `properties.time` → part files → commit. Any failure discards everything the
@@ -75,7 +76,14 @@ struct WindowFetcher: Sendable {
           try framer.finish { try router.route($0) }
         }
       }
-      var summary = try writer.commit(committedAt: now())
+      // Finishing the parts and the commit block on fsync: run them on NIO's blocking-I/O pool,
+      // so the cooperative threads parse and compress other windows meanwhile. The writer is
+      // handed over whole; nothing else touches it until the commit returns.
+      let handoff = Handoff(writer)
+      let committedAt = now()
+      var summary = try await NIOThreadPool.singleton.runIfActive {
+        try handoff.value.commit(committedAt: committedAt)
+      }
       summary.duplicatesDropped = router.duplicatesDropped
       progress.windowCommitted()
       logger.info(
@@ -93,4 +101,10 @@ struct WindowFetcher: Sendable {
       throw error
     }
   }
+}
+
+/// Moves a non-Sendable value to another thread while its owner awaits the result.
+private struct Handoff<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
 }

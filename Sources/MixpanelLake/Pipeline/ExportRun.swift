@@ -3,6 +3,7 @@ public import Foundation
 import Lake
 public import Logging
 public import MixpanelAPI
+import NIOPosix
 
 /// One run of the export stream:
 ///
@@ -94,7 +95,9 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
           if tracker.commit(window, maxTime: committed.maxTime), let bookmark = tracker.bookmark {
             state.bookmarks["export"] = Timestamp.iso8601(bookmark)
             do {
-              try StateStore.write(state, to: statePath)
+              // Two fsyncs: off the cooperative threads, which keep other windows going.
+              let snapshot = state
+              try await NIOThreadPool.singleton.runIfActive { try StateStore.write(snapshot, to: statePath) }
             } catch {
               stopError = stopError ?? error
             }

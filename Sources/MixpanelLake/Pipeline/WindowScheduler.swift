@@ -12,7 +12,7 @@ enum WindowScheduler {
   /// `handle` returns false to stop starting windows (those in flight still finish).
   static func run<C: Clock>(
     _ windows: [DayWindow], maxConcurrent: Int, task: WindowTask<C>,
-    _ handle: (WindowOutcome) -> Bool
+    _ handle: (WindowOutcome) async -> Bool
   ) async where C.Duration == Duration {
     await withTaskGroup(of: WindowOutcome.self) { group in
       var pending = windows[...]
@@ -29,7 +29,7 @@ enum WindowScheduler {
         if case .split(let window, _, _) = outcome, let (first, second) = window.halves {
           pending = [first, second] + pending
         }
-        if !handle(outcome) { stopped = true }
+        if await !handle(outcome) { stopped = true }
         startNext()
       }
     }

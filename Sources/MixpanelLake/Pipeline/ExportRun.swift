@@ -3,7 +3,6 @@ public import Foundation
 import Lake
 public import Logging
 public import MixpanelAPI
-import NIOPosix
 
 /// One run of the export stream:
 ///
@@ -97,7 +96,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
             do {
               // Two fsyncs: off the cooperative threads, which keep other windows going.
               let snapshot = state
-              try await NIOThreadPool.singleton.runIfActive { try StateStore.write(snapshot, to: statePath) }
+              try await BlockingIO.run { try StateStore.write(snapshot, to: statePath) }
             } catch {
               stopError = stopError ?? error
             }

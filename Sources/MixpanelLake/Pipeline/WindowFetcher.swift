@@ -6,7 +6,6 @@ import Logging
 import MixpanelAPI
 import NDJSON
 import NIOCore
-import NIOPosix
 
 /// Fetches one export window and commits it: HTTP body chunks → line framing → validation and
 /// routing by `properties.time` → part files → commit. Any failure discards everything the
@@ -81,9 +80,7 @@ struct WindowFetcher: Sendable {
       // handed over whole; nothing else touches it until the commit returns.
       let handoff = Handoff(writer)
       let committedAt = now()
-      var summary = try await NIOThreadPool.singleton.runIfActive {
-        try handoff.value.commit(committedAt: committedAt)
-      }
+      var summary = try await BlockingIO.run { try handoff.value.commit(committedAt: committedAt) }
       summary.duplicatesDropped = router.duplicatesDropped
       progress.windowCommitted()
       logger.info(
@@ -101,10 +98,4 @@ struct WindowFetcher: Sendable {
       throw error
     }
   }
-}
-
-/// Moves a non-Sendable value to another thread while its owner awaits the result.
-private struct Handoff<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
 }

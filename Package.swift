@@ -100,6 +100,7 @@ let package = Package(
   ]
 )
 
-for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
+// CSHA256 is C: Swift settings do not apply to it.
+for target in package.targets where target.type != .system && target.name != "CSHA256" {
   target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
 }

@@ -20,31 +20,22 @@ public import MixpanelAPI
 /// failed window (the windows before it stay committed and the bookmark covers them); an error
 /// from the legacy revenue endpoint skips that stream with a warning instead of failing it.
 public struct DailyStreamRun<C: Clock>: Sendable where C.Duration == Duration {
-  public let config: LakeConfig
-  public let logger: Logger
-  public let now: @Sendable () -> Date
-  /// The clock rate-limit waits and retry backoff sleep on (tests inject a virtual one).
-  public let clock: C
-  public let retryPolicy: RetryPolicy
-  /// The Query API limiter; pass one to share Mixpanel's 60/hour between several runs.
-  public let sharedLimiter: RateLimiter<C>?
+  let settings: QueryRunSettings<C>
+  public var config: LakeConfig { settings.config }
 
+  /// `limiter`: pass one to share Mixpanel's 60/hour between several runs.
   public init(
     config: LakeConfig, logger: Logger, clock: C, now: @escaping @Sendable () -> Date = { Date() },
     retryPolicy: RetryPolicy? = nil, limiter: RateLimiter<C>? = nil
   ) {
-    self.sharedLimiter = limiter
-    self.config = config
-    self.logger = logger
-    self.clock = clock
-    self.now = now
-    self.retryPolicy = retryPolicy ?? RetryPolicy(maxAttempts: config.maxAttempts)
+    settings = QueryRunSettings(
+      config: config, logger: logger, clock: clock, now: now, retryPolicy: retryPolicy, limiter: limiter)
   }
 
   /// Today in the project's timezone.
   public var today: Day {
     Planner.today(
-      now: now(), zone: TimeZone(identifier: config.projectTimezone) ?? TimeZone(identifier: "UTC")!)
+      now: settings.now(), zone: TimeZone(identifier: config.projectTimezone) ?? TimeZone(identifier: "UTC")!)
   }
 
   /// The windows `stream` would fetch now, from the state file's bookmark.
@@ -62,14 +53,14 @@ public struct DailyStreamRun<C: Clock>: Sendable where C.Duration == Duration {
   public func run(streams: [DailyStream]? = nil, runID: String? = nil) async throws -> DailyStreamRunSummary {
     let streams = streams ?? DailyStream.selected(config.streams)
     try FileSystem.makeDirectories(config.lake)
-    let runID = runID ?? RunSummary.makeRunID(now())
+    let runID = runID ?? RunSummary.makeRunID(settings.now())
     var summary = DailyStreamRunSummary(runID: runID, today: "\(today)")
-    let limiter = sharedLimiter ?? RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
-    let caller = QueryCaller(limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger)
+    let caller = settings.makeCaller()
+    let logger = settings.logger
     logger.info("daily.start", metadata: ["run_id": "\(runID)", "streams": "\(streams.map(\.name))"])
     try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) { client in
       let context = DailyStreamContext(
-        client: client, caller: caller, config: config, logger: logger, runID: runID, now: now)
+        client: client, caller: caller, config: config, logger: logger, runID: runID, now: settings.now)
       for stream in streams {
         try Task.checkCancellation()
         let (record, error) = try await context.run(stream, plan: try plan(stream))

@@ -16,25 +16,16 @@ public import MixpanelAPI
 /// A stream that fails is recorded and the next one still runs; a 402 on engage skips that
 /// stream with a warning. Only cancellation and local I/O errors on the run file stop the run.
 public struct FullTableRun<C: Clock>: Sendable where C.Duration == Duration {
-  public let config: LakeConfig
-  public let logger: Logger
-  public let now: @Sendable () -> Date
-  /// The clock rate-limit waits and retry backoff sleep on (tests inject a virtual one).
-  public let clock: C
-  public let retryPolicy: RetryPolicy
-  /// The Query API limiter; pass one to share Mixpanel's 60/hour between several runs.
-  public let sharedLimiter: RateLimiter<C>?
+  let settings: QueryRunSettings<C>
+  public var config: LakeConfig { settings.config }
 
+  /// `limiter`: pass one to share Mixpanel's 60/hour between several runs.
   public init(
     config: LakeConfig, logger: Logger, clock: C, now: @escaping @Sendable () -> Date = { Date() },
     retryPolicy: RetryPolicy? = nil, limiter: RateLimiter<C>? = nil
   ) {
-    self.sharedLimiter = limiter
-    self.config = config
-    self.logger = logger
-    self.clock = clock
-    self.now = now
-    self.retryPolicy = retryPolicy ?? RetryPolicy(maxAttempts: config.maxAttempts)
+    settings = QueryRunSettings(
+      config: config, logger: logger, clock: clock, now: now, retryPolicy: retryPolicy, limiter: limiter)
   }
 
   /// Runs `streams` (default: the full-table streams named in the config's `streams`).
@@ -44,17 +35,17 @@ public struct FullTableRun<C: Clock>: Sendable where C.Duration == Duration {
   {
     let streams = streams ?? FullTableStream.selected(config.streams)
     try FileSystem.makeDirectories(config.lake)
-    let started = now()
+    let started = settings.now()
     let runID = runID ?? RunSummary.makeRunID(started)
     let snapshotDate = Day(epochSeconds: Int64(started.timeIntervalSince1970.rounded(.down)))
     var summary = FullTableRunSummary(runID: runID, snapshotDate: "\(snapshotDate)")
-    let limiter = sharedLimiter ?? RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
-    let caller = QueryCaller(limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger)
+    let caller = settings.makeCaller()
+    let logger = settings.logger
     logger.info("tables.start", metadata: ["run_id": "\(runID)", "streams": "\(streams.map(\.name))"])
     try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) { client in
       var context = StreamContext(
         client: client, caller: caller, config: config, logger: logger, runID: runID,
-        snapshotDate: snapshotDate, now: now)
+        snapshotDate: snapshotDate, now: settings.now)
       for stream in streams {
         try Task.checkCancellation()
         let record = try await context.run(stream)

@@ -84,7 +84,8 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       let task = WindowTask(
         fetcher: WindowFetcher(
           client: client, config: config, runID: runID, runToken: runID, logger: logger,
-          now: { Int64(wallClock().timeIntervalSince1970) }, progress: progress),
+          now: { Int64(wallClock().timeIntervalSince1970) }, progress: progress,
+          slots: ProcessingSlots(limit: ProcessInfo.processInfo.activeProcessorCount)),
         limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger)
       await WindowScheduler.run(plan.windows, maxConcurrent: config.maxConcurrentWindows, task: task) {
         outcome in

@@ -118,6 +118,34 @@ final class ReadAheadBuffer: Sendable {
     }
   }
 
+  /// What ``poll()`` found.
+  enum Poll {
+    case chunk(ByteBuffer)
+    /// Nothing buffered yet; the body goes on.
+    case empty
+    /// The body ended and every chunk was taken.
+    case ended
+  }
+
+  /// The next chunk if one is buffered, without waiting; rethrows the reader's error.
+  func poll() throws -> Poll {
+    let (step, wake): (Result<Poll, any Error>, CheckedContinuation<Void, any Error>?) =
+      state.withLockedValue { state in
+        if let chunk = state.pop() {
+          var wake: CheckedContinuation<Void, any Error>?
+          if state.hasRoom(limitBytes: limitBytes, limitChunks: limitChunks) {
+            wake = state.sender
+            state.sender = nil
+          }
+          return (.success(.chunk(chunk)), wake)
+        }
+        if let failure = state.failure { return (.failure(failure), nil) }
+        return (.success(state.ended ? .ended : .empty), nil)
+      }
+    wake?.resume()
+    return try step.get()
+  }
+
   /// The next chunk, or nil once the body ended; rethrows the reader's error.
   func next() async throws -> ByteBuffer? {
     enum Step {

@@ -24,6 +24,8 @@ struct WindowFetcher: Sendable {
   let logger: Logger
   let now: @Sendable () -> Int64
   let progress: ExportProgress
+  /// Shared by the run's windows: how many parse and compress at once.
+  let slots: ProcessingSlots
 
   func fetch(_ window: DayWindow, stream: String) async throws -> WindowCommitSummary {
     let writer = WindowWriter(
@@ -54,10 +56,32 @@ struct WindowFetcher: Sendable {
             }
           }
           do {
-            while let chunk = try await readAhead.next() {
+            // Parse and compress only while holding a processing slot; give it up while waiting
+            // for the network (see ProcessingSlots).
+            var holding = false
+            defer { if holding { slots.release() } }
+            reading: while true {
+              let next: ByteBuffer
+              switch try readAhead.poll() {
+              case .chunk(let chunk):
+                next = chunk
+              case .ended:
+                break reading
+              case .empty:
+                if holding {
+                  slots.release()
+                  holding = false
+                }
+                guard let chunk = try await readAhead.next() else { break reading }
+                next = chunk
+              }
+              if !holding {
+                try await slots.acquire()
+                holding = true
+              }
               let before = router.lines
-              try chunk.withUnsafeReadableBytes { raw in try framer.feed(raw) { try router.route($0) } }
-              progress.add(bytes: chunk.readableBytes)
+              try next.withUnsafeReadableBytes { raw in try framer.feed(raw) { try router.route($0) } }
+              progress.add(bytes: next.readableBytes)
               progress.add(lines: router.lines - before)
             }
           } catch let error as WindowError {

@@ -44,7 +44,8 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     let task = WindowTask(
       fetcher: WindowFetcher(
         client: client, config: spoolConfig, runID: runID, runToken: runID, logger: logger,
-        now: { Int64(wallClock().timeIntervalSince1970) }, progress: ExportProgress()),
+        now: { Int64(wallClock().timeIntervalSince1970) }, progress: ExportProgress(),
+        slots: ProcessingSlots(limit: ProcessInfo.processInfo.activeProcessorCount)),
       limiter: limiter, retryPolicy: tap.retryPolicy, clock: tap.clock, logger: logger)
     var stopError: (any Error)?
     await WindowScheduler.run(plan.windows, maxConcurrent: config.maxConcurrentWindows, task: task) {

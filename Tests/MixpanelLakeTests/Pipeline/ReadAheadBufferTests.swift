@@ -65,4 +65,15 @@ struct ReadAheadBufferTests {
     buffer.finish(nil)
     #expect(try await second == nil)
   }
+
+  @Test("poll takes what is buffered without waiting, then says empty or ended")
+  func pollWithoutWaiting() async throws {
+    let buffer = ReadAheadBuffer(limitBytes: 100)
+    guard case .empty = try buffer.poll() else { Issue.record("expected empty"); return }
+    try await buffer.send(Self.chunk(3, 5))
+    guard case .chunk(let chunk) = try buffer.poll() else { Issue.record("expected a chunk"); return }
+    #expect(chunk.readableBytes == 5)
+    buffer.finish(nil)
+    guard case .ended = try buffer.poll() else { Issue.record("expected ended"); return }
+  }
 }

@@ -74,7 +74,7 @@ let package = Package(
     .executableTarget(
       name: "mixpanel-lake",
       dependencies: [
-        "MixpanelLake", "MixpanelFake",
+        "MixpanelLake", "MixpanelFake", "Lake",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),

@@ -17,11 +17,9 @@ final class ProcessingSlots: Sendable {
     var nextID: UInt64 = 0
   }
 
-  let limit: Int
   private let state: NIOLockedValueBox<State>
 
   init(limit: Int) {
-    self.limit = max(1, limit)
     self.state = NIOLockedValueBox(State(free: max(1, limit)))
   }
 

@@ -127,56 +127,47 @@ final class ReadAheadBuffer: Sendable {
     case ended
   }
 
+  /// One look at the buffer, under the lock.
+  private enum Step {
+    case chunk(ByteBuffer, wake: CheckedContinuation<Void, any Error>?)
+    case failed(any Error)
+    case ended
+    case empty
+  }
+
+  /// Takes the oldest chunk (and the parked sender, if that made room), or says why there is none.
+  private func take(_ state: inout State) -> Step {
+    if let chunk = state.pop() {
+      var wake: CheckedContinuation<Void, any Error>?
+      if state.hasRoom(limitBytes: limitBytes, limitChunks: limitChunks) {
+        wake = state.sender
+        state.sender = nil
+      }
+      return .chunk(chunk, wake: wake)
+    }
+    if let failure = state.failure { return .failed(failure) }
+    return state.ended ? .ended : .empty
+  }
+
   /// The next chunk if one is buffered, without waiting; rethrows the reader's error.
   func poll() throws -> Poll {
-    let (step, wake): (Result<Poll, any Error>, CheckedContinuation<Void, any Error>?) =
-      state.withLockedValue { state in
-        if let chunk = state.pop() {
-          var wake: CheckedContinuation<Void, any Error>?
-          if state.hasRoom(limitBytes: limitBytes, limitChunks: limitChunks) {
-            wake = state.sender
-            state.sender = nil
-          }
-          return (.success(.chunk(chunk)), wake)
-        }
-        if let failure = state.failure { return (.failure(failure), nil) }
-        return (.success(state.ended ? .ended : .empty), nil)
-      }
-    wake?.resume()
-    return try step.get()
+    switch state.withLockedValue({ take(&$0) }) {
+    case .chunk(let chunk, let wake):
+      wake?.resume()
+      return .chunk(chunk)
+    case .failed(let error): throw error
+    case .ended: return .ended
+    case .empty: return .empty
+    }
   }
 
   /// The next chunk, or nil once the body ended; rethrows the reader's error.
   func next() async throws -> ByteBuffer? {
-    enum Step {
-      case chunk(ByteBuffer, wake: CheckedContinuation<Void, any Error>?)
-      case failed(any Error)
-      case ended
-      case empty
+    switch try poll() {
+    case .chunk(let chunk): return chunk
+    case .ended: return nil
+    case .empty: break
     }
-    func take(_ state: inout State) -> Step {
-      if let chunk = state.pop() {
-        var wake: CheckedContinuation<Void, any Error>?
-        if state.hasRoom(limitBytes: limitBytes, limitChunks: limitChunks) {
-          wake = state.sender
-          state.sender = nil
-        }
-        return .chunk(chunk, wake: wake)
-      }
-      if let failure = state.failure { return .failed(failure) }
-      return state.ended ? .ended : .empty
-    }
-    func deliver(_ step: Step) throws -> ByteBuffer? {
-      switch step {
-      case .chunk(let chunk, let wake):
-        wake?.resume()
-        return chunk
-      case .failed(let error): throw error
-      case .ended, .empty: return nil
-      }
-    }
-    let step = state.withLockedValue { take(&$0) }
-    guard case .empty = step else { return try deliver(step) }
     return try await withCheckedThrowingContinuation { continuation in
       let step = state.withLockedValue { state -> Step in
         let step = take(&state)

@@ -10,7 +10,7 @@
 /// commit removes); after 3 the partition is the new one.
 public enum PartitionCommitter {
   static func commit(
-    _ manifest: Manifest, directory: String, mode: CommitMode = .rename, failureInjector: FailureInjector?
+    _ manifest: Manifest, directory: String, mode: CommitMode, failureInjector: FailureInjector?
   ) throws(LakeError) {
     try FileSystem.makeDirectories(directory)
     if mode == .rename {

@@ -69,7 +69,8 @@ public final class SnapshotWriter {
       uncompressedBytes: files.reduce(0) { $0 + $1.uncompressedBytes }, minTime: nil, maxTime: nil,
       files: files)
     try PartitionCommitter.commit(
-      manifest, directory: "\(lakeRoot)/\(relativePath)", failureInjector: settings.failureInjector)
+      manifest, directory: "\(lakeRoot)/\(relativePath)", mode: settings.commitMode,
+      failureInjector: settings.failureInjector)
     return manifest
   }
 

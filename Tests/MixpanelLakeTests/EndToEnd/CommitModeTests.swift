@@ -38,6 +38,40 @@ struct CommitModeTests {
     }
   }
 
+  @Test("direct mode commits the table streams and the daily streams too, under final names only")
+  func directTablesAndDailyStreams() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 43, eventsPerDay: 0, today: Fixture.today, profiles: 300)
+    let written = Mutex<[String]>([])
+    let injector = FailureInjector { path in
+      written.withLock { $0.append(path) }
+      return nil
+    }
+    let (tables, daily) = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      var tableConfig = try StreamsFixture.config(
+        lake: lake.path, server: server, streams: ["engage", "cohorts", "cohort_members", "annotations"],
+        extra: ["commit_mode": .string("direct")])
+      tableConfig.failureInjector = injector
+      var dailyConfig = try DailyFixture.config(
+        lake: lake.path, server: server, start: "2024-07-01", extra: ["commit_mode": .string("direct")])
+      dailyConfig.failureInjector = injector
+      return (try await StreamsFixture.run(tableConfig), try await DailyFixture.run(dailyConfig))
+    }
+    #expect(tables.failedStreams.isEmpty && daily.failedStreams.isEmpty)
+    let names = written.withLock { $0 }.map { ($0 as NSString).lastPathComponent }
+    #expect(names.contains { $0.hasPrefix("part-") } && names.contains("_manifest.json"))
+    #expect(names.allSatisfy { !$0.hasPrefix(".") }, "no temporary name is ever written: \(names)")
+    let ids = try StreamsFixture.rows(lake: lake.path, "engage").map { $0["distinct_id"] as! String }
+    #expect(ids == project.profileDistinctIDs)
+    for table in ["engage", "cohorts", "cohort_members", "annotations"] {
+      let manifest = try #require(try ManifestStore.read(directory: "\(lake.path)/\(table)"), "\(table)")
+      #expect(try LakeReader(root: lake.path).tableParts(table) == manifest.files.map(\.path))
+    }
+    #expect(
+      try DailyFixture.funnelRows(lake: lake.path)
+        == DailyFixture.expected(project.funnelRows(from: FakeDay("2024-07-01")!, to: Fixture.today)))
+  }
+
   @Test("a failing window in direct mode leaves no unlisted part file behind")
   func directFailure() async throws {
     let lake = TemporaryDirectory()

@@ -93,15 +93,18 @@ struct ExportCommand: AsyncParsableCommand {
       let queryLimiter = RateLimiter(policy: loaded.queryRateLimit, logger: logger)
       let runExport: @Sendable () async throws -> RunSummary
       let plannedWindows: Int
+      // `_SUCCESS` is this command's to write, once every selected stream succeeded.
       if let timeScale {
-        let run = ExportRun(
+        var run = ExportRun(
           config: loaded, logger: logger, clock: ScaledClock(scale: timeScale), progress: progress)
+        run.marksSuccess = false
         plannedWindows = (try? run.plan().windows.count) ?? 0
-        runExport = { try await run.run() }
+        runExport = { [run] in try await run.run() }
       } else {
-        let run = ExportRun(config: loaded, logger: logger, progress: progress)
+        var run = ExportRun(config: loaded, logger: logger, progress: progress)
+        run.marksSuccess = false
         plannedWindows = (try? run.plan().windows.count) ?? 0
-        runExport = { try await run.run() }
+        runExport = { [run] in try await run.run() }
       }
       let showProgress = !quiet && loaded.streams.contains("export")
       let interval = progressInterval
@@ -111,6 +114,7 @@ struct ExportCommand: AsyncParsableCommand {
       let ending = await withTaskGroup(of: Ending.self) { group in
         group.addTask {
           do {
+            try SuccessMarker.clear(lake: loaded.lake)
             let summary = exportsEvents ? try await runExport() : nil
             // The full-table streams run after export, under their own Query API limiter.
             let tableSummary =
@@ -190,6 +194,9 @@ struct ExportCommand: AsyncParsableCommand {
         || !(dailySummary?.failedStreams.isEmpty ?? true)
       {
         throw ExitCode(ExitStatus.windowsFailed)
+      }
+      if let runID = summary?.runID ?? tableSummary?.runID ?? dailySummary?.runID {
+        try SuccessMarker.write(lake: loaded.lake, runID: runID)
       }
     } catch let exit as ExitCode {
       throw exit

@@ -21,6 +21,9 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
   public let retryPolicy: RetryPolicy
   /// Live counters, readable while the run goes on.
   public let progress: ExportProgress
+  /// Whether a run whose windows all committed writes `_SUCCESS`. A caller that runs more
+  /// streams after this one sets it to false and writes the marker once they all succeeded.
+  public var marksSuccess = true
 
   public init(
     config: LakeConfig, logger: Logger, clock: C, now: @escaping @Sendable () -> Date = { Date() },
@@ -71,7 +74,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     let started = now()
     let runID = RunSummary.makeRunID(started)
     var summary = RunSummary(runID: runID, startedAt: started, plan: plan)
-    try FileSystem.remove("\(config.lake)/_SUCCESS")
+    try SuccessMarker.clear(lake: config.lake)
     logger.info("run.start", metadata: ["run_id": "\(runID)", "windows": "\(plan.windows.count)"])
 
     var tracker = BookmarkTracker(
@@ -121,8 +124,8 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     try RunSummary.write(summary, lake: config.lake)
     if let stopError { throw stopError }
     if Task.isCancelled { throw CancellationError() }
-    if summary.failedWindows.isEmpty {
-      try FileSystem.writeAtomically(Array("\(runID)\n".utf8), to: "\(config.lake)/_SUCCESS")
+    if marksSuccess, summary.failedWindows.isEmpty {
+      try SuccessMarker.write(lake: config.lake, runID: runID)
     }
     return summary
   }

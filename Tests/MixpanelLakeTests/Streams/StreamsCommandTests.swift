@@ -34,11 +34,17 @@ struct StreamsCommandTests {
     for folder in ["export", "engage", "cohorts", "cohort_members", "annotations"] {
       #expect(FileManager.default.fileExists(atPath: "\(dir.path)/lake/\(folder)"), "\(folder)")
     }
+    let marker = try String(contentsOfFile: "\(dir.path)/lake/_SUCCESS", encoding: .utf8)
+    let runs = try FileManager.default.contentsOfDirectory(atPath: "\(dir.path)/lake/_runs")
+    #expect(runs.contains("\(marker.dropLast()).json"), "_SUCCESS names the run: \(marker)")
   }
 
-  @Test("a failing table stream: the others commit, one 'error:' line, exit 1")
+  @Test("a failing table stream: the others commit, one 'error:' line, exit 1, no _SUCCESS")
   func failingStream() async throws {
     let dir = TemporaryDirectory()
+    // A marker from an earlier, successful run: this run must take it away, not leave it.
+    try FileManager.default.createDirectory(atPath: "\(dir.path)/lake", withIntermediateDirectories: true)
+    try "earlier\n".write(toFile: "\(dir.path)/lake/_SUCCESS", atomically: true, encoding: .utf8)
     let project = FakeProject(seed: 13, eventsPerDay: 0, profiles: 120)
     let configuration = FakeServerConfiguration(engageSessionLifetime: .zero)
     let result = try await withFakeMixpanelServer(
@@ -54,5 +60,25 @@ struct StreamsCommandTests {
     #expect(result.stderr.contains("error: engage"))
     #expect(FileManager.default.fileExists(atPath: "\(dir.path)/lake/cohorts/_manifest.json"))
     #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake/export"), "export was not selected")
+    #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake/_SUCCESS"))
+  }
+
+  @Test("export succeeds but a table stream fails: no _SUCCESS, exit 1")
+  func exportThenFailingTable() async throws {
+    let dir = TemporaryDirectory()
+    let project = FakeProject(seed: 14, eventsPerDay: 40, profiles: 120)
+    let configuration = FakeServerConfiguration(engageSessionLifetime: .zero)
+    let result = try await withFakeMixpanelServer(
+      project, configuration: configuration, logger: Fixture.logger
+    ) {
+      server in
+      try await CLIProcess.run([
+        "export", "--config", try Self.config(server, lake: "\(dir.path)/lake", in: dir.path), "--streams",
+        "export,engage", "--quiet",
+      ])
+    }
+    #expect(result.status == 1)
+    #expect(FileManager.default.fileExists(atPath: "\(dir.path)/lake/export"))
+    #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake/_SUCCESS"))
   }
 }

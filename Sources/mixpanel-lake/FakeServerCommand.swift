@@ -201,6 +201,9 @@ struct FakeServerFaultOptions: ParsableArguments {
   @Option(help: "Milliseconds between dribbled chunks.")
   var faultDribbleIntervalMs = 5
 
+  @Option(help: "Chance that a request on a kept-alive connection is answered by closing it (any endpoint).")
+  var faultStaleConnectionRate = 0.0
+
   @Flag(
     help:
       "Enforce Mixpanel's limits: export 60/hour, 3/second, 100 concurrent; Query API 60/hour, 5 concurrent (429 beyond)."
@@ -225,7 +228,7 @@ struct FakeServerFaultOptions: ParsableArguments {
   func validate() throws {
     let rates = [
       fault5xxRate, fault429Rate, faultCutRate, faultTerminatedEarlyRate, faultMalformedRate, faultStallRate,
-      faultSlowFirstByteRate, faultDribbleRate,
+      faultSlowFirstByteRate, faultDribbleRate, faultStaleConnectionRate,
     ]
     guard rates.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
       throw ValidationError("fault rates must be in 0…1")
@@ -257,7 +260,8 @@ struct FakeServerFaultOptions: ParsableArguments {
       dribble: rule(faultDribbleRate).map {
         FakeFaults.Dribble(
           rule: $0, chunkBytes: faultDribbleBytes, interval: .milliseconds(faultDribbleIntervalMs))
-      })
+      },
+      staleConnection: rule(faultStaleConnectionRate))
   }
 
   var rateLimits: FakeRateLimits? {

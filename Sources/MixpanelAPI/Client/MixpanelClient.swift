@@ -72,7 +72,14 @@ public struct MixpanelClient: Sendable {
     http.headers.add(name: "User-Agent", value: configuration.userAgent)
     let response: HTTPClientResponse
     do {
-      response = try await self.http.execute(http, timeout: .hours(24), logger: logger)
+      do {
+        response = try await self.http.execute(http, timeout: .hours(24), logger: logger)
+      } catch  where Self.isStaleConnection(error) {
+        // The server closed the kept-alive connection as this GET went out, before any answer:
+        // send it once more, on a new connection (RFC 9112 §9.3.1). No attempt is used up.
+        logger.debug("export.stale_connection_resent", metadata: ["context": "\(context)"])
+        response = try await self.http.execute(http, timeout: .hours(24), logger: logger)
+      }
     } catch {
       throw Self.transportError(error, context: context)
     }
@@ -83,6 +90,14 @@ public struct MixpanelClient: Sendable {
         context: context)
     }
     return try await consume(response.body)
+  }
+
+  /// Whether a request failed because its pooled connection had been closed by the server before
+  /// any response arrived (keep-alive's race with the server's idle timeout).
+  static func isStaleConnection(_ error: any Error) -> Bool {
+    if let error = error as? ChannelError, error == .ioOnClosedChannel { return true }
+    if let error = error as? HTTPClientError, error == .remoteConnectionClosed { return true }
+    return false
   }
 
   /// Maps an HTTP-stack error to a retryable transport error with a readable message.

@@ -36,12 +36,15 @@ public struct FakeFaults: Sendable, Hashable {
   public var slowFirstByte: Pause?
   /// The whole body arrives in tiny chunks, slowly.
   public var dribble: Dribble?
+  /// A request that arrives on a kept-alive connection (one that already served a response) is
+  /// answered by closing the connection: a server whose idle timeout fired as the request came.
+  public var staleConnection: FaultRule?
 
   public init(
     seed: UInt64 = 0, status5xx: FaultRule? = nil, burst429: Burst429? = nil,
     cutMidLine: CutMidLine? = nil, terminatedEarly: TerminatedEarly? = nil,
     malformedLine: FaultRule? = nil, stallMidBody: Pause? = nil, slowFirstByte: Pause? = nil,
-    dribble: Dribble? = nil
+    dribble: Dribble? = nil, staleConnection: FaultRule? = nil
   ) {
     self.seed = seed
     self.status5xx = status5xx
@@ -52,6 +55,7 @@ public struct FakeFaults: Sendable, Hashable {
     self.stallMidBody = stallMidBody
     self.slowFirstByte = slowFirstByte
     self.dribble = dribble
+    self.staleConnection = staleConnection
   }
 
   public static let none = FakeFaults()

@@ -3,6 +3,7 @@ final class FaultInjector: Sendable {
   private struct State {
     var preflightRequests: UInt64 = 0
     var bodyRequests: UInt64 = 0
+    var reusedRequests: UInt64 = 0
     var burstRemaining = 0
     var injected: [String: Int] = [:]
   }
@@ -75,6 +76,17 @@ final class FaultInjector: Sendable {
         return .slowFirstByte(slow.duration)
       }
       return nil
+    }
+  }
+
+  /// Whether to close a kept-alive connection instead of answering its next request (for any
+  /// endpoint: the server's idle timeout knows nothing of paths).
+  func closesReusedConnection() -> Bool {
+    guard let rule = self.faults.staleConnection else { return false }
+    return self.state.withLock { state in
+      var rng = SplitMix64(self.faults.seed, 3, state.reusedRequests)
+      state.reusedRequests += 1
+      return Self.fires(rule, roll: rng.unit(), key: "staleConnection", state: &state)
     }
   }
 

@@ -24,6 +24,8 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
   private var body: ByteBuffer?
   private var active: Active?
   private var channelIsActive = true
+  /// Requests this connection has served (keep-alive reuses it).
+  private var requestsServed = 0
 
   init(router: RequestRouter, logger: Logger) {
     self.router = router
@@ -75,6 +77,12 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     let logIndex = self.router.log.record(
       method: head.method.rawValue, path: path, query: parameters,
       arrival: self.router.configuration.clock.now())
+    self.requestsServed += 1
+    if self.requestsServed > 1, self.router.faults.closesReusedConnection() {
+      self.router.log.update(logIndex) { $0.fault = "staleConnection" }
+      context.close(promise: nil)
+      return
+    }
     let (route, admittedBy) = self.router.route(head, body: requestBody)
     self.active = Active(logIndex: logIndex, admittedBy: admittedBy, streamer: nil)
     self.logger.trace("fake server request", metadata: ["uri": "\(path)", "index": "\(logIndex)"])

@@ -65,6 +65,35 @@ struct FaultRecoveryTests {
     }
   }
 
+  @Test("the server closes every kept-alive connection a request arrives on: resent, no attempt used")
+  func staleConnections() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 22, eventsPerDay: 200, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -5)
+    let faults = FakeFaults(seed: 4, staleConnection: FaultRule(rate: 1, maxInjections: 1_000))
+    let (summary, injected) = try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      // One window at a time, one attempt each: every window after the first goes out on the
+      // connection the previous one used, and a failure would not be retried.
+      let config = try Fixture.config(
+        lake: lake.path, server: server, start: "\(first)",
+        extra: [
+          "date_window_size": .integer(1), "max_concurrent_windows": .integer(1), "max_attempts": .integer(1),
+        ])
+      let summary = try await ExportRun(
+        config: config, logger: Fixture.logger, clock: VirtualClock(), now: { Fixture.now }
+      )
+      .run()
+      return (summary, server.injectedFaults)
+    }
+    #expect(injected["staleConnection", default: 0] >= 3, "connections were reused and closed: \(injected)")
+    #expect(summary.failedWindows.isEmpty, "\(summary.failedWindows.map { $0.error ?? "" })")
+    #expect(summary.retries == 0)
+    #expect(
+      try LakeReader(root: lake.path).census().rows == project.truth(from: first, to: Fixture.today).byDay)
+  }
+
   @Test("a window that keeps failing is split in halves down to one day; the failing day is named")
   func splitsThenFails() async throws {
     let lake = TemporaryDirectory()

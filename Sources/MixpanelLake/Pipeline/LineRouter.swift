@@ -43,6 +43,13 @@ final class LineRouter {
         writer.window, line: lines + 1, detail: "\(error)", preview: Self.preview(line),
         terminatedEarly: Self.contains(line, "terminated early"))
     }
+    // Mixpanel's "terminated early" marker can come as a JSON line too; an event (a line with a
+    // top-level "event") is never taken for it, whatever its properties say.
+    if fields.event == nil, Self.contains(line, "terminated early") {
+      throw WindowError.invalidLine(
+        writer.window, line: lines + 1, detail: "a line that is not an event says 'terminated early'",
+        preview: Self.preview(line), terminatedEarly: true)
+    }
     lines += 1
     // A time beyond ±3 million years is no time at all (and would overflow the day math).
     let seconds = fields.time.flatMap { raw -> Int64? in
@@ -96,7 +103,7 @@ final class LineRouter {
     return seconds - offset
   }
 
-  /// Whether `line` holds `marker` (a byte search; only bad lines are searched).
+  /// Whether `line` holds `marker` (a byte search; only lines that are not events are searched).
   static func contains(_ line: UnsafeRawBufferPointer, _ marker: StaticString) -> Bool {
     let needle = UnsafeRawBufferPointer(start: marker.utf8Start, count: marker.utf8CodeUnitCount)
     guard needle.count <= line.count else { return false }

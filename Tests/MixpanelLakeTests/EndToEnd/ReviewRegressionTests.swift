@@ -52,6 +52,27 @@ struct ReviewRegressionTests {
     #expect(try writer.commit(committedAt: 0).rows == 4)
   }
 
+  @Test(
+    "'terminated early' inside an event's properties is data; as a JSON line of its own it fails the window")
+  func terminatedEarlyInJSON() throws {
+    let lake = TemporaryDirectory()
+    let day = Day("2024-06-01")!
+    let writer = WindowWriter(
+      lakeRoot: lake.path, stream: "export",
+      window: ManifestWindow(id: "w", fromDate: "\(day)", toDate: "\(day)"), days: day...day, runID: "r",
+      settings: WriterSettings())
+    let router = LineRouter(
+      writer: writer, timeInMilliseconds: false, flat: false, dedupe: false, legacyZone: nil)
+    let event = #"{"event":"Job Ended","properties":{"time":1717243512,"status":"terminated early"}}"#
+    try Array(event.utf8).withUnsafeBytes { try router.route($0) }
+    for marker in [#"{"error":"export terminated early"}"#, #"["terminated early"]"#] {
+      #expect(throws: WindowError.self, "\(marker)") {
+        try Array(marker.utf8).withUnsafeBytes { try router.route($0) }
+      }
+    }
+    #expect(try writer.commit(committedAt: 0).rows == 1)
+  }
+
   @Test("direct mode: a manifest failure on day 2 does not delete day 1, which already committed")
   func directPartialCommit() async throws {
     let lake = TemporaryDirectory()

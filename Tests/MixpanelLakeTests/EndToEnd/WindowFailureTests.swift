@@ -28,8 +28,8 @@ struct WindowFailureTests {
   }
 
   @Test(
-    "a body ending in 'terminated early', cut mid-line, or with a malformed line: no file, old partitions intact",
-    arguments: ["terminated", "cut", "malformed"])
+    "a body ending in 'terminated early' (as text or as JSON), cut mid-line, or with a malformed line: no file, old partitions intact",
+    arguments: ["terminated", "terminated-json", "cut", "malformed"])
   func faultyBody(kind: String) async throws {
     let lake = TemporaryDirectory()
     let project = FakeProject(seed: 5, eventsPerDay: 400, today: Fixture.today)
@@ -45,6 +45,10 @@ struct WindowFailureTests {
     let always = FaultRule(rate: 1, maxInjections: 1_000)
     switch kind {
     case "terminated": faults.terminatedEarly = .init(rule: always, linesBefore: 50)
+    case "terminated-json":
+      // Valid JSON, but not an event: it must not land in _out_of_window as a row.
+      faults.terminatedEarly = .init(
+        rule: always, linesBefore: 50, marker: #"{"error":"export terminated early"}"#)
     case "cut": faults.cutMidLine = .init(rule: always)
     default: faults.malformedLine = always
     }
@@ -59,7 +63,7 @@ struct WindowFailureTests {
     #expect(summary.failedWindows.count == 4)
     let message = try #require(summary.failedWindows.first?.error)
     #expect(message.contains("export \(first)..\(first)"), "names the window: \(message)")
-    if kind == "terminated" { #expect(message.contains("terminated early")) }
+    if kind.hasPrefix("terminated") { #expect(message.contains("terminated early")) }
     #expect(!message.contains("\n"))
     #expect(Self.visibleFiles(lake.path) == before, "committed partitions are never touched")
     #expect(Self.hiddenFiles(lake.path).isEmpty, "temporary files are removed")

@@ -97,7 +97,7 @@ struct RetryPolicyTests {
           Issue.record("expected a retry")
           return
         }
-        #expect(delay >= .zero && delay <= bound)
+        #expect(delay >= bound / 2 && delay <= bound, "a 429 waits at least half its ceiling")
       }
     }
     #expect(RetryPolicy.fullJitter(.zero) == .zero)
@@ -138,6 +138,24 @@ struct RetryPolicyTests {
     let three = RetryPolicy(maxAttempts: 3, jitter: { $0 })
     #expect(three.decide(.truncatedBody, attempt: 2, windowDays: 4) == .retry(after: .seconds(4)))
     #expect(three.decide(.truncatedBody, attempt: 3, windowDays: 4) == .split)
+  }
+
+  @Test("a 429 never retries at once: at least half the ceiling for export, 60 s for the Query API")
+  func rateLimitFloors() {
+    let eager = RetryPolicy(jitter: { _ in .zero })
+    #expect(eager.decide(http(.rateLimited, 429), attempt: 1, windowDays: 1) == .retry(after: .seconds(15)))
+    #expect(eager.decide(http(.rateLimited, 429), attempt: 2, windowDays: 1) == .retry(after: .seconds(30)))
+    #expect(eager.decide(.truncatedBody, attempt: 1, windowDays: 1) == .retry(after: .zero))
+    var query = RetryPolicy.query()
+    query.jitter = { _ in .zero }
+    #expect(query.decide(http(.rateLimited, 429), attempt: 1, windowDays: 1) == .retry(after: .seconds(60)))
+    #expect(query.decide(http(.rateLimited, 429), attempt: 2, windowDays: 1) == .retry(after: .seconds(60)))
+    #expect(query.decide(http(.rateLimited, 429), attempt: 3, windowDays: 1) == .retry(after: .seconds(120)))
+    query.jitter = { $0 }
+    #expect(query.decide(http(.rateLimited, 429), attempt: 1, windowDays: 1) == .retry(after: .seconds(60)))
+    #expect(
+      query.decide(http(.rateLimited, 429, retryAfter: 5), attempt: 1, windowDays: 1)
+        == .retry(after: .seconds(6)), "the server's Retry-After is honoured as it is")
   }
 
   @Test("the defaults follow §12.2 and the schedule table")

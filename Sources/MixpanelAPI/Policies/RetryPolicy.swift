@@ -2,18 +2,22 @@
 /// give up. A pure value: no clock, no sleeping; the caller carries the decision out.
 ///
 /// Attempt `n` is the number of the attempt that just failed (the first request is attempt 1).
-/// Until `maxAttempts` attempts have failed, a retryable failure waits
-/// `min(base * 2^(n-1), cap)` with full jitter, that is a random delay in `0...that`:
+/// Until `maxAttempts` attempts have failed, a retryable failure waits up to
+/// `min(base * 2^(n-1), cap)`: a 5xx or a broken body with full jitter (a random delay in
+/// `0...that`), a 429 with "equal" jitter (in `that/2...that`: retrying a rate limit at once only
+/// spends another request of the budget):
 ///
 /// | failed attempt | 429, no Retry-After (30 s, cap 15 min) | 5xx, transport, bad body (2 s, cap 5 min) |
 /// | -------------- | -------------------------------------- | ----------------------------------------- |
-/// | 1              | ≤ 30 s                                 | ≤ 2 s                                     |
-/// | 2              | ≤ 60 s                                 | ≤ 4 s                                     |
-/// | 3              | ≤ 2 min                                | ≤ 8 s                                     |
-/// | 4              | ≤ 4 min                                | ≤ 16 s                                    |
-/// | 5              | ≤ 8 min                                | ≤ 32 s                                    |
+/// | 1              | 15–30 s                                | ≤ 2 s                                     |
+/// | 2              | 30–60 s                                | ≤ 4 s                                     |
+/// | 3              | 1–2 min                                | ≤ 8 s                                     |
+/// | 4              | 2–4 min                                | ≤ 16 s                                    |
+/// | 5              | 4–8 min                                | ≤ 32 s                                    |
 /// | 6 (default max)| split or fail                          | split or fail                             |
 /// | 6+ (larger max)| ≤ 15 min (cap)                         | ≤ 64 s, 128 s, 256 s, then 5 min (cap)    |
+///
+/// ``query(maxAttempts:)`` is the Query API's policy: a 429 there waits 60 s at least (§12.2).
 ///
 /// A 429 with `Retry-After: s` waits `s` plus a jitter of at most `retryAfterSpread` (1 s by
 /// default): never less than the server asked, and never jittered below it. The caller should
@@ -42,6 +46,8 @@ public struct RetryPolicy: Sendable {
   public var transientMaxDelay: Duration
   /// Jitter added above a server's `Retry-After`.
   public var retryAfterSpread: Duration
+  /// Least wait after a 429 without `Retry-After`.
+  public var minimumRateLimitDelay: Duration
   /// Picks a delay in `0...bound` (full jitter). Tests inject a deterministic one.
   public var jitter: @Sendable (_ bound: Duration) -> Duration
 
@@ -52,6 +58,7 @@ public struct RetryPolicy: Sendable {
     transientBaseDelay: Duration = .seconds(2),
     transientMaxDelay: Duration = .seconds(5 * 60),
     retryAfterSpread: Duration = .seconds(1),
+    minimumRateLimitDelay: Duration = .zero,
     jitter: @escaping @Sendable (_ bound: Duration) -> Duration = RetryPolicy.fullJitter
   ) {
     precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
@@ -62,7 +69,13 @@ public struct RetryPolicy: Sendable {
     self.transientBaseDelay = transientBaseDelay
     self.transientMaxDelay = transientMaxDelay
     self.retryAfterSpread = retryAfterSpread
+    self.minimumRateLimitDelay = minimumRateLimitDelay
     self.jitter = jitter
+  }
+
+  /// For Query API calls: a 429 without `Retry-After` waits 60 s at least, then 60–120 s, …
+  public static func query(maxAttempts: Int = 6) -> RetryPolicy {
+    RetryPolicy(maxAttempts: maxAttempts, baseDelay: .seconds(60), minimumRateLimitDelay: .seconds(60))
   }
 
   /// A uniformly random delay in `0...bound`, from the system's random source.
@@ -105,6 +118,10 @@ public struct RetryPolicy: Sendable {
       return .retry(after: retryAfter + clamped(jitter(retryAfterSpread), to: retryAfterSpread))
     }
     let ceiling = Self.exponential(base: backoff.base, cap: backoff.cap, failedAttempt: attempt)
+    if case .http(let error) = failure, error.kind == .rateLimited {
+      let half = ceiling / 2
+      return .retry(after: max(minimumRateLimitDelay, half + clamped(jitter(half), to: half)))
+    }
     return .retry(after: clamped(jitter(ceiling), to: ceiling))
   }
 

@@ -25,7 +25,10 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
   /// The clock rate-limit waits and retry backoff sleep on (tests inject a virtual one).
   public let clock: C
   public let now: @Sendable () -> Date
+  /// For export requests.
   public let retryPolicy: RetryPolicy
+  /// For Query API calls (the same as `retryPolicy` when one was given).
+  public let queryRetryPolicy: RetryPolicy
 
   public init(
     config: LakeConfig, catalog: SingerCatalog, logger: Logger, clock: C,
@@ -37,6 +40,7 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
     self.clock = clock
     self.now = now
     self.retryPolicy = retryPolicy ?? RetryPolicy(maxAttempts: config.maxAttempts)
+    self.queryRetryPolicy = retryPolicy ?? .query(maxAttempts: config.maxAttempts)
   }
 
   /// Syncs every selected stream from `state`; returns the last state emitted.
@@ -57,7 +61,8 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
       let queryLimiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
       var context = StreamContext(
         client: client,
-        caller: QueryCaller(limiter: queryLimiter, retryPolicy: retryPolicy, clock: clock, logger: logger),
+        caller: QueryCaller(
+          limiter: queryLimiter, retryPolicy: queryRetryPolicy, clock: clock, logger: logger),
         config: spoolConfig, logger: logger, runID: runID,
         snapshotDate: Day(epochSeconds: Int64(started.timeIntervalSince1970.rounded(.down))), now: now)
       for selection in catalog.selections {

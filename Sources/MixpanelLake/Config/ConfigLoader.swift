@@ -24,6 +24,10 @@ public enum ConfigLoader {
     "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
   ]
 
+  /// tap-mixpanel keys mixpanel-lake has no use for (records are written as `record_format`
+  /// says): accepted and ignored, so that tap-mixpanel's config file works unchanged.
+  public static let ignoredKeys: Set<String> = ["denest_properties"]
+
   public static let supportedStreams = [
     "export", "engage", "cohorts", "cohort_members", "annotations", "funnels", "revenue",
   ]
@@ -94,7 +98,7 @@ public enum ConfigLoader {
     _ object: [String: JSONValue], environment: [String: String] = [:],
     overrides: ConfigOverrides = ConfigOverrides()
   ) throws -> LakeConfig {
-    for key in object.keys.sorted() where !knownKeys.contains(key) {
+    for key in object.keys.sorted() where !knownKeys.contains(key) && !ignoredKeys.contains(key) {
       throw ConfigError.unknownKey(key, suggestion: closestKey(to: key))
     }
     let values = ConfigValues(object)

@@ -9,10 +9,6 @@ import MixpanelAPI
 /// Exit codes: 0 done, 1 the sync failed, 2 usage, config, catalog or state, 3 auth or permission,
 /// 4 local I/O.
 public enum SingerCommandLine {
-  /// tap-mixpanel config keys that mixpanel-lake has no use for: accepted and ignored, so that
-  /// tap-mixpanel's config file works unchanged.
-  static let ignoredTapMixpanelKeys: Set<String> = ["denest_properties"]
-
   public static func run(
     configPath: String, catalogPath: String?, statePath: String?, discover: Bool, logger: Logger,
     environment: [String: String] = ProcessInfo.processInfo.environment
@@ -48,14 +44,13 @@ public enum SingerCommandLine {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ConfigError.file("cannot read config file \(path): check the path given to --config")
     }
-    var object: [String: JSONValue]
+    let object: [String: JSONValue]
     do {
       object = try JSONDecoder().decode([String: JSONValue].self, from: data)
     } catch {
       throw ConfigError.file("config file \(path) is not a JSON object: \(ConfigLoader.shortReason(error))")
     }
-    for key in ignoredTapMixpanelKeys where object[key] != nil {
-      object[key] = nil
+    for key in ConfigLoader.ignoredKeys.sorted() where object[key] != nil {
       logger.info("config.key_ignored", metadata: ["key": "\(key)"])
     }
     return try ConfigLoader.parse(object, environment: environment)

@@ -27,7 +27,8 @@ struct ConfigLoaderTests {
       {"api_secret": "abc", "date_window_size": "15", "attribution_window": "3",
        "project_timezone": "Europe/Berlin", "select_properties_by_default": "true",
        "start_date": "2024-01-01T00:00:00Z", "user_agent": "me@example.com", "eu_residency": "true",
-       "end_date": "2024-03-01", "request_timeout": 120, "export_events": "Signed Up, Purchase"}
+       "end_date": "2024-03-01", "request_timeout": 120, "export_events": "Signed Up, Purchase",
+       "denest_properties": "true"}
       """)
     #expect(config.dateWindowSize == 15 && config.attributionWindow == 3)
     #expect(config.startDate == Day("2024-01-01") && config.endDate == Day("2024-03-01"))

@@ -47,7 +47,8 @@ public struct MixpanelAPIError: Error, CustomStringConvertible, Sendable {
     let base = "\(context) failed (\(statusText)): \(serverMessage)"
     switch kind {
     case .unauthorized:
-      return base + "; check api_secret (or MIXPANEL_API_SECRET) and the region/export_api_url"
+      return base
+        + "; check the credentials (api_secret or MIXPANEL_API_SECRET; for a service account its username, secret and project_id) and the region/export_api_url"
     case .forbidden:
       return base
         + "; check that the credentials may read this project and that start_date is within your plan's history"

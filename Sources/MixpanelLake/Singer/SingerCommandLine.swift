@@ -17,7 +17,7 @@ public enum SingerCommandLine {
       let config = try loadConfig(configPath, environment: environment, logger: logger)
       let output = SingerOutput()
       if discover {
-        try output.schema(await SingerDiscovery.catalog(config: config, logger: logger))
+        try output.schema(try await SingerDiscovery.catalog(config: config, logger: logger))
         try output.flush()
         return 0
       }

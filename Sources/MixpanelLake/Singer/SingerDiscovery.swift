@@ -13,8 +13,10 @@ public enum SingerDiscovery {
   /// Discovered property names per stream name, as Mixpanel sends them.
   public typealias Discovered = [String: [String]]
 
-  /// The catalog for `config`; on any API error, the static catalog and a warning.
-  public static func catalog(config: LakeConfig, logger: Logger) async -> [UInt8] {
+  /// The catalog for `config`. Wrong or insufficient credentials (401, 403) throw: a catalog
+  /// would only hide them until the first sync. Any other API error (a plan without the
+  /// properties API, a 5xx, the network) gives the static catalog and a warning.
+  public static func catalog(config: LakeConfig, logger: Logger) async throws -> [UInt8] {
     let base = SingerCatalog.discover(selectedStreams: config.streams)
     do {
       let discovered = try await MixpanelClient.withClient(
@@ -23,6 +25,8 @@ public enum SingerDiscovery {
         try await fetch(client)
       }
       return augment(base, with: discovered, selectByDefault: config.selectPropertiesByDefault)
+    } catch let error as MixpanelAPIError where error.kind == .unauthorized || error.kind == .forbidden {
+      throw error
     } catch {
       logger.warning(
         "discover.properties_unavailable",

@@ -89,6 +89,25 @@ struct DiscoveryTests {
     #expect(export.deselected.contains("plan") && !export.declared.contains("plan"))
   }
 
+  @Test("a wrong secret during discovery: one error line naming the 401, exit 3, no catalog")
+  func wrongSecretFails() async throws {
+    let dir = TemporaryDirectory()
+    let project = FakeProject(seed: 24, eventsPerDay: 30, profiles: 40)
+    let result = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let path = try Self.config(server, in: dir.path)
+      let text = try String(contentsOfFile: path, encoding: .utf8)
+        .replacingOccurrences(of: server.project.apiSecret, with: "wrong-secret")
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      return try await CLIProcess.run(["discover", "--config", path])
+    }
+    #expect(result.status == 3, "\(result.stderr)")
+    #expect(result.stdout.isEmpty)
+    let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+    #expect(
+      errors.count == 1 && errors[0].contains("HTTP 401") && errors[0].contains("check the credentials"))
+    #expect(!result.stderr.contains("wrong-secret"), "the secret never appears")
+  }
+
   @Test("an engage 402 during discovery: the static catalog and a warning, exit 0")
   func engage402FallsBack() async throws {
     let dir = TemporaryDirectory()

@@ -31,8 +31,13 @@ public struct SingerStreamSpec: Sendable {
   /// The full-table stream behind this spec, if it is one.
   public var fullTableStream: FullTableStream? { FullTableStream(rawValue: name) }
 
+  /// The daily Query stream (funnels, revenue) behind this spec, if it is one.
+  public var dailyStream: DailyStream? { DailyStream(rawValue: name) }
+
   /// Every stream the tap can sync, in the order it syncs them.
-  public static let all: [SingerStreamSpec] = [export, engage, cohorts, cohortMembers, annotations]
+  public static let all: [SingerStreamSpec] = [
+    export, engage, cohorts, cohortMembers, annotations, funnels, revenue,
+  ]
 
   public static func named(_ name: String) -> SingerStreamSpec? {
     all.first { $0.name == name }
@@ -92,6 +97,26 @@ public struct SingerStreamSpec: Sendable {
     name: "cohort_members", keyProperties: ["cohort_id", "distinct_id"], replication: .fullTable,
     replicationKey: nil,
     columns: [("cohort_id", nullable("integer")), ("distinct_id", nullable("string"))],
+    datetimeColumns: [])
+
+  /// One row per funnel per day, incremental by `datetime` (tap-mixpanel's keys and replication).
+  static let funnels = SingerStreamSpec(
+    name: "funnels", keyProperties: DailyStream.funnels.keyProperties, replication: .incremental,
+    replicationKey: "datetime",
+    columns: [
+      ("funnel_id", nullable("integer")), ("name", nullable("string")), ("date", nullable("string")),
+      ("datetime", dateTime), ("steps", anyType), ("analysis", anyType),
+    ],
+    datetimeColumns: [])
+
+  /// One row per day of the legacy revenue report, incremental by `datetime`.
+  static let revenue = SingerStreamSpec(
+    name: "revenue", keyProperties: DailyStream.revenue.keyProperties, replication: .incremental,
+    replicationKey: "datetime",
+    columns: [
+      ("date", nullable("string")), ("datetime", dateTime), ("amount", nullable("number")),
+      ("count", nullable("integer")), ("paid_count", nullable("integer")),
+    ],
     datetimeColumns: [])
 
   static let annotations = SingerStreamSpec(

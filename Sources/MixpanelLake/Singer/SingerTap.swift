@@ -54,6 +54,7 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
     spoolConfig.compression = .zstd
     spoolConfig.compressionLevel = 1
     spoolConfig.snapshots = false
+    spoolConfig.statePath = nil  // the spool's own _state.json, never the user's state file
     try FileSystem.makeDirectories(spool.root)
     let started = now()
     let runID = "tap-" + RunSummary.makeRunID(started)
@@ -75,6 +76,10 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
         try output.schema(schema.message())
         if let table = spec.fullTableStream {
           try await syncTable(table, schema: &schema, context: &context, spool: spool, output: output)
+        } else if let daily = spec.dailyStream {
+          try await syncDaily(
+            daily, schema: &schema, state: &state,
+            spool: (spool, spoolConfig, runID), limiter: queryLimiter, output: output)
         } else {
           let sync = SingerExportSync(
             tap: self, spoolConfig: spoolConfig, spool: spool, runID: runID, client: client)
@@ -103,6 +108,45 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
     spool.remove(table.name)
     try output.flush()
     logger.info("tap.stream_synced", metadata: ["stream": "\(table.name)", "rows": "\(rows)"])
+  }
+
+  /// Runs a daily stream (funnels, revenue) into the spool from the state's bookmark, then emits
+  /// the committed days and the new bookmark. Days committed before a failure are emitted, and
+  /// the bookmark covers them, before the error is thrown.
+  private func syncDaily(
+    _ stream: DailyStream, schema: inout SingerSchema, state: inout SingerState,
+    spool: (spool: SingerSpool, config: LakeConfig, runID: String), limiter: RateLimiter<C>,
+    output: SingerOutput
+  ) async throws {
+    // The spool's state file starts from the tap's bookmark, so the run plans from it.
+    var lakeState = LakeState()
+    lakeState.bookmarks[stream.name] = state.bookmark(stream.name)
+    try StateStore.write(lakeState, to: spool.config.resolvedStatePath)
+    let summary = try await DailyStreamRun(
+      config: spool.config, logger: logger, clock: clock, now: now, retryPolicy: queryRetryPolicy,
+      limiter: limiter
+    )
+    .run(streams: [stream], runID: spool.runID)
+    guard let record = summary.streams.first else { return }
+    if record.status == .skipped {
+      logger.warning(
+        "tap.stream_skipped", metadata: ["stream": "\(stream.name)", "reason": "\(record.message ?? "")"])
+      return
+    }
+    let folders = ((try? FileSystem.list("\(spool.spool.root)/\(stream.name)")) ?? [])
+      .filter { $0.hasPrefix("day=") }.sorted().map { "\(stream.name)/\($0)" }
+    let rows = try spool.spool.emit(
+      folders, schema: &schema, timeExtracted: Timestamp.iso8601(Self.seconds(now())), to: output)
+    for folder in folders { spool.spool.remove(folder) }
+    if let bookmark = record.bookmark {
+      state.setBookmark(stream.name, bookmark)
+      try output.state(state.message)
+    }
+    try output.flush()
+    if record.status == .failed {
+      throw summary.errors.first ?? SingerError(message: record.message ?? "\(stream.name) failed")
+    }
+    logger.info("tap.stream_synced", metadata: ["stream": "\(stream.name)", "rows": "\(rows)"])
   }
 
   static func seconds(_ date: Date) -> Int64 {

@@ -16,7 +16,7 @@ struct SingerCatalogTests {
     let streams = try Self.discovered()
     #expect(
       streams.compactMap { $0["tap_stream_id"] as? String }.sorted()
-        == ["annotations", "cohort_members", "cohorts", "engage", "export"])
+        == ["annotations", "cohort_members", "cohorts", "engage", "export", "funnels", "revenue"])
     for stream in streams {
       let name = try #require(stream["tap_stream_id"] as? String)
       #expect(stream["stream"] as? String == name)

@@ -53,6 +53,40 @@ struct SingerSyncTests {
     #expect(run2.lastState?["currently_syncing"] is NSNull)
   }
 
+  @Test(
+    "funnels and revenue: records equal the fake's rows; a second run repeats only the attribution window")
+  func dailyStreams() async throws {
+    let project = FakeProject(seed: 66, eventsPerDay: 0, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -9)
+    let settings: [String: JSONValue] = [
+      "streams": .array([.string("funnels"), .string("revenue")]), "date_window_size": .integer(7),
+      "attribution_window": .integer(2), "project_timezone": .string("UTC"),
+    ]
+    let (run1, run2) = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try SingerFixture.config(server, start: first, extra: settings)
+      let run1 = try await SingerFixture.sync(config)
+      let run2 = try await SingerFixture.sync(config, state: run1.state)
+      return (run1, run2)
+    }
+    #expect(run1.messages.problems.isEmpty, "\(run1.messages.problems.prefix(2))")
+    let funnels = run1.messages.records("funnels")
+    let expected = project.funnelRows(from: FakeDay("\(first)")!, to: Fixture.today)
+    #expect(funnels.count == expected.count && !funnels.isEmpty)
+    #expect(
+      Set(funnels.map { "\($0["funnel_id"] ?? "")@\($0["date"] ?? "")" })
+        == Set(expected.map { "\($0.funnelID)@\($0.day)" }))
+    #expect(funnels.allSatisfy { ($0["datetime"] as? String)?.hasSuffix("T00:00:00Z") == true })
+    #expect(
+      run1.messages.records("revenue").count
+        == project.revenueRows(from: FakeDay("\(first)")!, to: Fixture.today).count)
+    let bookmarks = run1.messages.lastState?["bookmarks"] as? [String: Any]
+    #expect(bookmarks?["funnels"] as? String == "\(Fixture.today)T00:00:00Z")
+    #expect(bookmarks?["revenue"] as? String == "\(Fixture.today)T00:00:00Z")
+    // From the bookmark, the next run fetches the last attribution_window days again, no more.
+    let days2 = Set(run2.messages.records("funnels").compactMap { $0["date"] as? String })
+    #expect(days2 == Set((0...2).map { "\(Fixture.today.advanced(by: -$0))" }))
+  }
+
   @Test("a window retried after 'terminated early' emits each record exactly once")
   func retriedWindowOnce() async throws {
     let project = FakeProject(seed: 63, eventsPerDay: 300, today: Fixture.today)

@@ -104,6 +104,11 @@ struct SingerTargetTests {
     #expect(try Self.rows(out, "annotations").count == project.allAnnotations.count)
     let members = project.cohorts.reduce(0) { $0 + (project.cohortMembers($1.id)?.count ?? 0) }
     #expect(try Self.rows(out, "cohort_members").count == members)
+    let firstDay = FakeDay("\(first)")!
+    let funnels = try Self.rows(out, "funnels")
+    #expect(funnels.count == project.funnelRows(from: firstDay, to: Self.today).count)
+    #expect(Set(funnels.map { "\($0["funnel_id"] ?? "")@\($0["date"] ?? "")" }).count == funnels.count)
+    #expect(try Self.rows(out, "revenue").count == project.revenueRows(from: firstDay, to: Self.today).count)
   }
 
   /// Marks every stream of a discovered catalog selected, as `meltano select` would.

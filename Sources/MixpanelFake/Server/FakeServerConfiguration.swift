@@ -19,6 +19,9 @@ public struct FakeServerConfiguration: Sendable {
   public var queryRateLimits: FakeRateLimits?
   /// Engage `session_id`s expire this long (in `clock` time) after page 0; nil: never.
   public var engageSessionLifetime: Duration?
+  /// The first this many engage sessions expire right after their page 0 (a session that runs
+  /// out once mid-pagination); later ones follow `engageSessionLifetime`.
+  public var engageSessionsExpiringAtOnce: Int
   /// Drives rate-limit windows and request-log timestamps.
   public var clock: any FakeClock
 
@@ -33,7 +36,8 @@ public struct FakeServerConfiguration: Sendable {
     rateLimits: FakeRateLimits? = nil,
     queryRateLimits: FakeRateLimits? = nil,
     clock: any FakeClock = SystemFakeClock(),
-    engageSessionLifetime: Duration? = nil
+    engageSessionLifetime: Duration? = nil,
+    engageSessionsExpiringAtOnce: Int = 0
   ) {
     self.host = host
     self.port = port
@@ -46,5 +50,6 @@ public struct FakeServerConfiguration: Sendable {
     self.queryRateLimits = queryRateLimits ?? (rateLimits == nil ? nil : .mixpanelQuery)
     self.clock = clock
     self.engageSessionLifetime = engageSessionLifetime
+    self.engageSessionsExpiringAtOnce = engageSessionsExpiringAtOnce
   }
 }

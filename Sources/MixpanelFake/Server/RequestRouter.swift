@@ -35,7 +35,8 @@ struct RequestRouter: Sendable {
     }
     self.authenticator = Authenticator(apiSecret: project.apiSecret, serviceAccount: project.serviceAccount)
     self.engageSessions = EngageSessions(
-      clock: configuration.clock, lifetime: configuration.engageSessionLifetime)
+      clock: configuration.clock, lifetime: configuration.engageSessionLifetime,
+      expiredOnOpen: configuration.engageSessionsExpiringAtOnce)
   }
 
   /// Checks path, auth, parameters, rate limits and pre-flight faults.

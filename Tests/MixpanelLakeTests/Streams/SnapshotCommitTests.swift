@@ -77,6 +77,26 @@ struct SnapshotCommitTests {
     #expect(clock.now.offset >= .seconds(2 * 3600) && clock.now.offset < .seconds(3 * 3600))
   }
 
+  @Test("an engage session that expires once mid-pagination: restarted from page 0, every profile once")
+  func sessionExpiresOnce() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 3, eventsPerDay: 0, today: Fixture.today, profiles: 250)
+    let configuration = FakeServerConfiguration(engageSessionsExpiringAtOnce: 1)
+    try await withFakeMixpanelServer(project, configuration: configuration, logger: Fixture.logger) {
+      server in
+      let summary = try await StreamsFixture.run(
+        StreamsFixture.config(
+          lake: lake.path, server: server, streams: ["engage"], extra: ["engage_page_size": .integer(100)]))
+      #expect(summary.streams.map(\.status) == [.committed])
+      // Page 0, page 1 refused (expired); then pages 0, 1, 2 of the new session.
+      #expect(summary.streams[0].requests == 5)
+      let pages = server.requestLog.entries.filter { $0.path.hasSuffix("/engage") }.map(\.status)
+      #expect(pages == [200, 400, 200, 200, 200])
+    }
+    let ids = try StreamsFixture.rows(lake: lake.path, "engage").map { $0["distinct_id"] as! String }
+    #expect(ids == project.profileDistinctIDs, "the first pass's page is not kept twice")
+  }
+
   @Test("a stream that fails (engage sessions always expired) is reported; the others commit")
   func failureIsolated() async throws {
     let lake = TemporaryDirectory()

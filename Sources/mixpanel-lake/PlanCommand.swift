@@ -20,13 +20,26 @@ struct PlanCommand: AsyncParsableCommand {
 
   func run() async throws {
     do {
-      let loaded = try ConfigLoader.load(
+      let projects = try ConfigLoader.loadAll(
         path: config, environment: ProcessInfo.processInfo.environment,
         overrides: ConfigOverrides(lake: lake, statePath: state))
       var logger = Logger(label: "mixpanel-lake") { StreamLogHandler.standardError(label: $0) }
       logger.logLevel = .error
-      let plan = try ExportRun(config: loaded, logger: logger).plan()
-      print(PlanText.render(plan, config: loaded))
+      for (index, loaded) in projects.enumerated() {
+        if projects.count > 1 { print((index > 0 ? "\n" : "") + "project lake \(loaded.lake)") }
+        var sections: [String] = []
+        if loaded.streams.contains("export") {
+          sections.append(
+            PlanText.render(try ExportRun(config: loaded, logger: logger).plan(), config: loaded))
+        }
+        let run = DailyStreamRun(config: loaded, logger: logger)
+        let daily = try DailyStream.selected(loaded.streams).map { ($0, try run.plan($0)) }
+        let tables = FullTableStream.selected(loaded.streams)
+        if !daily.isEmpty || !tables.isEmpty {
+          sections.append(PlanText.renderQuery(daily: daily, tables: tables, config: loaded))
+        }
+        print(sections.joined(separator: "\n"))
+      }
     } catch {
       throw ExitStatus.fail(error)
     }
@@ -57,6 +70,57 @@ enum PlanText {
     lines.append("least wall time the limits allow: \(RequestBudget.describe(seconds: seconds))")
     let partitions = plan.firstDay.flatMap { first in plan.lastDay.map { first.distance(to: $0) + 1 } } ?? 0
     lines.append("partitions replaced: \(partitions) (\(config.lake)/export/day=…)")
+    return lines.joined(separator: "\n")
+  }
+
+  /// The Query API streams: the daily ones' windows, the tables, and the least number of
+  /// requests and time Mixpanel's Query limits allow (how many funnels there are, and how many
+  /// engage pages, is known only once the run asks).
+  static func renderQuery(
+    daily: [(DailyStream, ExportPlan)], tables: [FullTableStream], config: LakeConfig
+  ) -> String {
+    var lines: [String] = []
+    var requests = 0
+    for (stream, plan) in daily {
+      lines.append(
+        "stream \(stream.name): \(plan.windows.count) windows of up to \(config.dateWindowSize) days")
+      if let first = plan.firstDay, let last = plan.lastDay {
+        lines.append("  days \(first)..\(last) (today is \(plan.today) in \(config.projectTimezone))")
+      } else {
+        lines.append("  nothing to fetch (start_date is after today or end_date)")
+      }
+      switch stream {
+      case .funnels:
+        lines.append("  requests: 1 (funnels/list) + one per saved funnel per window")
+        requests += 1
+      case .revenue:
+        lines.append("  requests: \(plan.windows.count)")
+        requests += plan.windows.count
+      }
+    }
+    for table in tables {
+      switch table {
+      case .engage:
+        lines.append(
+          "stream engage: full table, one request per page of \(config.engagePageSize) profiles")
+      case .cohorts:
+        lines.append("stream cohorts: full table, 1 request")
+      case .cohortMembers:
+        lines.append(
+          "stream cohort_members: full table, cohorts/list, then one request per page of each cohort's members"
+        )
+      case .annotations:
+        lines.append("stream annotations: full table, 1 request")
+      }
+      requests += 1
+    }
+    let limit = config.queryRateLimit
+    lines.append(
+      "requests: Query API at least \(requests) (limits: \(limit.requestsPerHour.map(String.init) ?? "∞")/hour, "
+        + "\(limit.maxConcurrent.map(String.init) ?? "∞") concurrent)")
+    let seconds = RequestBudget.minimumSeconds(requests: requests, policy: limit)
+    lines.append(
+      "least wall time the Query limits allow for those: \(RequestBudget.describe(seconds: seconds))")
     return lines.joined(separator: "\n")
   }
 }

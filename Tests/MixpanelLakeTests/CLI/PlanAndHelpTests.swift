@@ -30,6 +30,41 @@ struct PlanAndHelpTests {
     #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake"))
   }
 
+  @Test("plan covers the Query streams, and each project of a projects config")
+  func planQueryStreamsAndProjects() async throws {
+    let dir = TemporaryDirectory()
+    let today = FakeDay.todayUTC()
+    let start = today.advanced(by: -13)
+    try #"""
+    {"api_secret": "x", "start_date": "\#(start)", "date_window_size": 7, "lake": "\#(dir.path)/lake",
+     "project_timezone": "UTC", "streams": ["export", "funnels", "revenue", "engage", "cohorts"],
+     "engage_page_size": 500,
+     "projects": [{"project_id": 1}, {"project_id": 2, "streams": ["revenue"]}]}
+    """#.write(toFile: "\(dir.path)/c.json", atomically: true, encoding: .utf8)
+    let result = try await CLIProcess.run(["plan", "--config", "\(dir.path)/c.json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let projects = result.stdout.components(separatedBy: "project lake ").dropFirst()
+    try #require(projects.count == 2, "\(result.stdout)")
+    let first = projects.first!
+    let second = projects.last!
+    #expect(first.hasPrefix("\(dir.path)/lake/project_id=1\n"))
+    for line in [
+      "stream export: 2 windows of up to 7 days", "requests: export 2 (limits: 60/hour, 3/second)",
+      "stream funnels: 2 windows of up to 7 days", "  days \(start)..\(today) (today is \(today) in UTC)",
+      "  requests: 1 (funnels/list) + one per saved funnel per window",
+      "stream revenue: 2 windows of up to 7 days",
+      "stream engage: full table, one request per page of 500 profiles",
+      "stream cohorts: full table, 1 request",
+      "requests: Query API at least 5 (limits: 60/hour, 5 concurrent)",
+    ] {
+      #expect(first.contains(line + "\n"), "\(line)")
+    }
+    #expect(second.hasPrefix("\(dir.path)/lake/project_id=2\n"))
+    #expect(!second.contains("stream export") && second.contains("stream revenue: 2 windows"))
+    #expect(second.contains("requests: Query API at least 2 "))
+    #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake"))
+  }
+
   @Test(
     "every command has help text that names its options",
     arguments: [

@@ -37,7 +37,7 @@ struct VerifyCommand: AsyncParsableCommand {
   func run() async throws {
     let logger = CLILogging.logger(quiet: quiet)
     do {
-      let loaded = try ConfigLoader.load(
+      let projects = try ConfigLoader.loadAll(
         path: config, environment: ProcessInfo.processInfo.environment, overrides: ConfigOverrides(lake: lake)
       )
       let options = VerifyOptions(
@@ -45,9 +45,15 @@ struct VerifyCommand: AsyncParsableCommand {
       if let first = options.from, let last = options.to, last < first {
         throw ConfigError.invalid("--to", "must be on or after --from (\(first))")
       }
-      let report = try await LakeVerifier(config: loaded, options: options, logger: logger).verify()
-      print(VerifyText.render(report), terminator: "")
-      if !report.passed { throw ExitCode(ExitStatus.windowsFailed) }
+      // Each project of a `projects` config has its own lake folder and credentials.
+      var passed = true
+      for loaded in projects {
+        if projects.count > 1 { print("project lake \(loaded.lake)") }
+        let report = try await LakeVerifier(config: loaded, options: options, logger: logger).verify()
+        print(VerifyText.render(report), terminator: "")
+        passed = passed && report.passed
+      }
+      if !passed { throw ExitCode(ExitStatus.windowsFailed) }
     } catch let exit as ExitCode {
       throw exit
     } catch is CancellationError {

@@ -16,12 +16,22 @@ struct MultiProjectTests {
         let config = """
           {"start_date": "\(first)", "lake": "\(dir.path)/lake", "compression": "zstd",
            "projects": [
-             {"project_id": 101, "api_secret": "secret-a", "export_api_url": "\(serverA.baseURL)"},
-             {"project_id": 202, "api_secret": "secret-b", "export_api_url": "\(serverB.baseURL)"}]}
+             {"project_id": 101, "api_secret": "secret-a", "export_api_url": "\(serverA.baseURL)",
+              "query_api_url": "\(serverA.baseURL)"},
+             {"project_id": 202, "api_secret": "secret-b", "export_api_url": "\(serverB.baseURL)",
+              "query_api_url": "\(serverB.baseURL)"}]}
           """
         try config.write(toFile: "\(dir.path)/c.json", atomically: true, encoding: .utf8)
         let result = try await CLIProcess.run(["export", "--config", "\(dir.path)/c.json", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
+        // verify checks each project's folder against that project's own counts.
+        let verify = try await CLIProcess.run(["verify", "--config", "\(dir.path)/c.json", "--quiet"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        for id in [101, 202] {
+          #expect(verify.stdout.contains("project lake \(dir.path)/lake/project_id=\(id)\n"))
+        }
+        #expect(
+          verify.stdout.components(separatedBy: "Mixpanel counts compared for 4 days (0 differ)").count == 3)
       }
     }
     for (id, project) in [(101, a), (202, b)] {

@@ -15,11 +15,15 @@ public struct MixpanelClientConfiguration: Sendable {
   /// Ask for gzip bodies (`Accept-Encoding: gzip`). Saves bandwidth over the internet; on a fast
   /// local link (the fake on loopback) identity bodies are cheaper.
   public var acceptGzip: Bool
+  /// Sent as `workspace_id` on Query API calls (projects with data views); never on export.
+  public var workspaceID: Int?
 
   public init(
     endpoints: Endpoints, credentials: Credentials, userAgent: String = "mixpanel-lake",
-    requestTimeoutSeconds: Int = 300, connectTimeoutSeconds: Int = 30, acceptGzip: Bool = true
+    requestTimeoutSeconds: Int = 300, connectTimeoutSeconds: Int = 30, acceptGzip: Bool = true,
+    workspaceID: Int? = nil
   ) {
+    self.workspaceID = workspaceID
     self.acceptGzip = acceptGzip
     self.endpoints = endpoints
     self.credentials = credentials

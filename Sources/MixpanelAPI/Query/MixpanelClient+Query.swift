@@ -72,6 +72,10 @@ extension MixpanelClient {
     if addProjectID, let projectID = configuration.credentials.projectID {
       items.insert(("project_id", String(projectID)), at: 0)
     }
+    // The App API (addProjectID false) names the project in its path and knows no data views.
+    if addProjectID, let workspaceID = configuration.workspaceID {
+      items.insert(("workspace_id", String(workspaceID)), at: items.first?.0 == "project_id" ? 1 : 0)
+    }
     let base = "\(configuration.endpoints.queryBaseURL)\(path)"
     var request = HTTPClientRequest(url: items.isEmpty ? base : "\(base)?\(QueryString.encode(items))")
     request.method = method

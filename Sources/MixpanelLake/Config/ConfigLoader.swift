@@ -14,7 +14,7 @@ public enum ConfigLoader {
     "project_timezone", "export_events", "select_properties_by_default", "user_agent",
     "eu_residency", "request_timeout",
     // service accounts and regions
-    "service_account_username", "service_account_secret", "project_id", "region",
+    "service_account_username", "service_account_secret", "project_id", "region", "workspace_id",
     // mixpanel-lake's own
     "lake", "state", "compression", "compression_level", "max_concurrent_windows", "max_part_bytes",
     "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
@@ -135,7 +135,7 @@ public enum ConfigLoader {
     }
     let lake = try overrides.lake ?? values.string("lake") ?? "./lake"
     guard !lake.isEmpty else { throw ConfigError.invalid("lake", "expected a directory path") }
-    return LakeConfig(
+    var config = LakeConfig(
       credentials: credentials, region: region,
       endpoints: Endpoints(
         region: region, exportBaseURL: try url(values, "export_api_url"),
@@ -173,6 +173,8 @@ public enum ConfigLoader {
         maxConcurrent: try values.int("query_max_concurrent", range: 1...10_000) ?? 5),
       engagePageSize: try values.int("engage_page_size", range: 1...10_000) ?? 1_000,
       snapshots: try values.bool("snapshots") ?? false)
+    config.workspaceID = try values.int("workspace_id", range: 1...Int.max)
+    return config
   }
 
   private static func recordFormat(_ values: ConfigValues) throws -> RecordFormat {

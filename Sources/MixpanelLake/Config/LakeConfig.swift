@@ -53,6 +53,9 @@ public struct LakeConfig: Sendable {
   /// Full-table streams write dated `snapshot_date=YYYY-MM-DD/` folders and keep old ones,
   /// instead of replacing one table per stream.
   public var snapshots: Bool = false
+  /// The global data view's id, sent as `workspace_id` on Query API calls (projects with data
+  /// views: a filtered view would count fewer events).
+  public var workspaceID: Int? = nil
 
   /// The zone whose calendar days the export API uses for this project (mixpanel-api.md §14.2).
   public var exportDayZone: String { legacyProjectTimezone ? projectTimezone : "UTC" }
@@ -69,7 +72,7 @@ public struct LakeConfig: Sendable {
   public var clientConfiguration: MixpanelClientConfiguration {
     MixpanelClientConfiguration(
       endpoints: endpoints, credentials: credentials, userAgent: userAgent,
-      requestTimeoutSeconds: requestTimeoutSeconds, acceptGzip: httpCompression)
+      requestTimeoutSeconds: requestTimeoutSeconds, acceptGzip: httpCompression, workspaceID: workspaceID)
   }
 }
 

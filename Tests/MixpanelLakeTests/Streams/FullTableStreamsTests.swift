@@ -95,6 +95,28 @@ struct FullTableStreamsTests {
     }
   }
 
+  @Test("workspace_id goes on every Query API call, never on export nor the App API")
+  func workspaceID() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(
+      seed: 5, eventsPerDay: 30, today: Fixture.today, serviceAccount: StreamsFixture.serviceAccount,
+      profiles: 120)
+    try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try StreamsFixture.config(
+        lake: lake.path, server: server, streams: ["export", "engage", "cohorts", "annotations"],
+        serviceAccount: true, extra: ["workspace_id": .integer(3_141), "engage_page_size": .integer(50)])
+      _ = try await Fixture.run(config)
+      let summary = try await StreamsFixture.run(config)
+      #expect(summary.streams.allSatisfy { $0.status == .committed })
+      let log = server.requestLog.entries
+      let query = log.filter { $0.path.hasPrefix("/api/query/") }
+      #expect(query.count >= 4 && query.allSatisfy { $0.queryValue("workspace_id") == "3141" })
+      let others = log.filter { !$0.path.hasPrefix("/api/query/") }
+      #expect(others.contains { $0.path == "/api/2.0/export" })
+      #expect(others.allSatisfy { $0.queryValue("workspace_id") == nil }, "\(others.map(\.path))")
+    }
+  }
+
   @Test("service-account requests carry project_id; annotations come from the App API")
   func serviceAccount() async throws {
     let lake = TemporaryDirectory()

@@ -39,12 +39,17 @@ public struct FakeFaults: Sendable, Hashable {
   /// A request that arrives on a kept-alive connection (one that already served a response) is
   /// answered by closing the connection: a server whose idle timeout fired as the request came.
   public var staleConnection: FaultRule?
+  /// Query API (and App API) calls answered `500 {"error": "unknown error"}`.
+  public var queryServerError: FaultRule?
+  /// Query API (and App API) calls answered `429` (no `Retry-After`), one at a time.
+  public var queryTooManyRequests: FaultRule?
 
   public init(
     seed: UInt64 = 0, status5xx: FaultRule? = nil, burst429: Burst429? = nil,
     cutMidLine: CutMidLine? = nil, terminatedEarly: TerminatedEarly? = nil,
     malformedLine: FaultRule? = nil, stallMidBody: Pause? = nil, slowFirstByte: Pause? = nil,
-    dribble: Dribble? = nil, staleConnection: FaultRule? = nil
+    dribble: Dribble? = nil, staleConnection: FaultRule? = nil, queryServerError: FaultRule? = nil,
+    queryTooManyRequests: FaultRule? = nil
   ) {
     self.seed = seed
     self.status5xx = status5xx
@@ -56,6 +61,8 @@ public struct FakeFaults: Sendable, Hashable {
     self.slowFirstByte = slowFirstByte
     self.dribble = dribble
     self.staleConnection = staleConnection
+    self.queryServerError = queryServerError
+    self.queryTooManyRequests = queryTooManyRequests
   }
 
   public static let none = FakeFaults()

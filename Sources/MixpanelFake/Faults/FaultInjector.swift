@@ -4,6 +4,7 @@ final class FaultInjector: Sendable {
     var preflightRequests: UInt64 = 0
     var bodyRequests: UInt64 = 0
     var reusedRequests: UInt64 = 0
+    var queryRequests: UInt64 = 0
     var burstRemaining = 0
     var injected: [String: Int] = [:]
   }
@@ -87,6 +88,28 @@ final class FaultInjector: Sendable {
       var rng = SplitMix64(self.faults.seed, 3, state.reusedRequests)
       state.reusedRequests += 1
       return Self.fires(rule, roll: rng.unit(), key: "staleConnection", state: &state)
+    }
+  }
+
+  /// Faults for a Query API or App API call, decided before any work: a 429 or a 500.
+  func queryPreflight() -> InjectedFault? {
+    guard self.faults.queryServerError != nil || self.faults.queryTooManyRequests != nil else { return nil }
+    return self.state.withLock { state in
+      var rng = SplitMix64(self.faults.seed, 4, state.queryRequests)
+      state.queryRequests += 1
+      let limitRoll = rng.unit()
+      let errorRoll = rng.unit()
+      if let rule = self.faults.queryTooManyRequests,
+        Self.fires(rule, roll: limitRoll, key: "query429", state: &state)
+      {
+        return .tooManyRequests(retryAfterSeconds: nil)
+      }
+      if let rule = self.faults.queryServerError,
+        Self.fires(rule, roll: errorRoll, key: "query5xx", state: &state)
+      {
+        return .serverError
+      }
+      return nil
     }
   }
 

@@ -146,6 +146,24 @@ struct RequestRouter: Sendable {
     if let failure = self.authenticate(head, projectID: parameters.value("project_id"), app: app) {
       return (.respond(failure), nil)
     }
+    switch self.faults.queryPreflight() {
+    case .serverError:
+      var plan =
+        app
+        ? ResponsePlan.appError(.internalServerError, "unknown error")
+        : .jsonError(.internalServerError, "unknown error", request: uri)
+      plan.fault = "query5xx"
+      return (.respond(plan), nil)
+    case .tooManyRequests:
+      var plan =
+        app
+        ? ResponsePlan.appError(.tooManyRequests, "too many requests")
+        : .jsonError(.tooManyRequests, "Query rate limit exceeded", request: uri)
+      plan.fault = "query429"
+      return (.respond(plan), nil)
+    default:
+      break
+    }
     if let decision = self.routeFunnelsOrRevenue(endpoint, uri: uri, parameters: parameters) {
       return decision
     }

@@ -77,6 +77,44 @@ struct SnapshotCommitTests {
     #expect(clock.now.offset >= .seconds(2 * 3600) && clock.now.offset < .seconds(3 * 3600))
   }
 
+  @Test("Query API 500s and 429s are retried: every table and daily row once, 429s wait 60 s or more")
+  func queryFaultsRecover() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 6, eventsPerDay: 0, today: Fixture.today, profiles: 300)
+    let faults = FakeFaults(
+      seed: 11, queryServerError: FaultRule(rate: 0.3, maxInjections: 4),
+      queryTooManyRequests: FaultRule(rate: 0.3, maxInjections: 3))
+    let clock = VirtualClock()
+    let first = FakeDay("2024-07-01")!
+    let (tables, daily, injected) = try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      let config = try StreamsFixture.config(
+        lake: lake.path, server: server,
+        streams: ["engage", "cohorts", "cohort_members", "annotations", "funnels", "revenue"],
+        extra: [
+          "engage_page_size": .integer(100), "start_date": .string("\(first)"),
+          "date_window_size": .integer(7),
+        ])
+      let tables = try await StreamsFixture.run(config, clock: clock)
+      let daily = try await DailyStreamRun(
+        config: config, logger: Fixture.logger, clock: clock, now: { Fixture.now }
+      ).run()
+      return (tables, daily, server.injectedFaults)
+    }
+    #expect(injected["query5xx", default: 0] == 4 && injected["query429", default: 0] == 3, "\(injected)")
+    #expect(tables.failedStreams.isEmpty && daily.failedStreams.isEmpty && daily.skippedStreams.isEmpty)
+    let retries = tables.streams.reduce(0) { $0 + $1.retries } + daily.streams.reduce(0) { $0 + $1.retries }
+    #expect(retries == 7)
+    #expect(clock.requestedSleeps.filter { $0 >= .seconds(60) }.count >= 3, "each 429 waits a minute or more")
+    let ids = try StreamsFixture.rows(lake: lake.path, "engage").map { $0["distinct_id"] as! String }
+    #expect(ids == project.profileDistinctIDs)
+    #expect(try StreamsFixture.rows(lake: lake.path, "cohorts").count == project.cohorts.count)
+    #expect(
+      try DailyFixture.funnelRows(lake: lake.path)
+        == DailyFixture.expected(project.funnelRows(from: first, to: Fixture.today)))
+  }
+
   @Test("an engage session that expires once mid-pagination: restarted from page 0, every profile once")
   func sessionExpiresOnce() async throws {
     let lake = TemporaryDirectory()

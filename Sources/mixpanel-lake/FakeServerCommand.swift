@@ -204,6 +204,12 @@ struct FakeServerFaultOptions: ParsableArguments {
   @Option(help: "Chance that a request on a kept-alive connection is answered by closing it (any endpoint).")
   var faultStaleConnectionRate = 0.0
 
+  @Option(name: .customLong("fault-query-5xx-rate"), help: "Chance of a 500 on a Query API call.")
+  var faultQuery5xxRate = 0.0
+
+  @Option(name: .customLong("fault-query-429-rate"), help: "Chance of a 429 on a Query API call.")
+  var faultQuery429Rate = 0.0
+
   @Flag(
     help:
       "Enforce Mixpanel's limits: export 60/hour, 3/second, 100 concurrent; Query API 60/hour, 5 concurrent (429 beyond)."
@@ -228,7 +234,8 @@ struct FakeServerFaultOptions: ParsableArguments {
   func validate() throws {
     let rates = [
       fault5xxRate, fault429Rate, faultCutRate, faultTerminatedEarlyRate, faultMalformedRate, faultStallRate,
-      faultSlowFirstByteRate, faultDribbleRate, faultStaleConnectionRate,
+      faultSlowFirstByteRate, faultDribbleRate, faultStaleConnectionRate, faultQuery5xxRate,
+      faultQuery429Rate,
     ]
     guard rates.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
       throw ValidationError("fault rates must be in 0…1")
@@ -261,7 +268,8 @@ struct FakeServerFaultOptions: ParsableArguments {
         FakeFaults.Dribble(
           rule: $0, chunkBytes: faultDribbleBytes, interval: .milliseconds(faultDribbleIntervalMs))
       },
-      staleConnection: rule(faultStaleConnectionRate))
+      staleConnection: rule(faultStaleConnectionRate), queryServerError: rule(faultQuery5xxRate),
+      queryTooManyRequests: rule(faultQuery429Rate))
   }
 
   var rateLimits: FakeRateLimits? {

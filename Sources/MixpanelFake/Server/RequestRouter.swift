@@ -146,23 +146,16 @@ struct RequestRouter: Sendable {
     if let failure = self.authenticate(head, projectID: parameters.value("project_id"), app: app) {
       return (.respond(failure), nil)
     }
+    // Injected faults, in the shape of the API called (the App API has its own error body).
+    func failure(_ status: HTTPResponseStatus, _ message: String, fault: String) -> Decision {
+      var plan = app ? ResponsePlan.appError(status, message) : .jsonError(status, message, request: uri)
+      plan.fault = fault
+      return (.respond(plan), nil)
+    }
     switch self.faults.queryPreflight() {
-    case .serverError:
-      var plan =
-        app
-        ? ResponsePlan.appError(.internalServerError, "unknown error")
-        : .jsonError(.internalServerError, "unknown error", request: uri)
-      plan.fault = "query5xx"
-      return (.respond(plan), nil)
-    case .tooManyRequests:
-      var plan =
-        app
-        ? ResponsePlan.appError(.tooManyRequests, "too many requests")
-        : .jsonError(.tooManyRequests, "Query rate limit exceeded", request: uri)
-      plan.fault = "query429"
-      return (.respond(plan), nil)
-    default:
-      break
+    case .serverError: return failure(.internalServerError, "unknown error", fault: "query5xx")
+    case .tooManyRequests: return failure(.tooManyRequests, "Query rate limit exceeded", fault: "query429")
+    default: break
     }
     if let decision = self.routeFunnelsOrRevenue(endpoint, uri: uri, parameters: parameters) {
       return decision

@@ -9,14 +9,19 @@ import Testing
 
 @Suite("Regressions found in review")
 struct ReviewRegressionTests {
+  /// A writer for one export window of 2024-06-01 in `lake`.
+  static func oneDayWriter(_ lake: String) -> WindowWriter {
+    let day = Day("2024-06-01")!
+    return WindowWriter(
+      lakeRoot: lake, stream: "export",
+      window: ManifestWindow(id: "w", fromDate: "\(day)", toDate: "\(day)"), days: day...day, runID: "r",
+      settings: WriterSettings())
+  }
+
   @Test("an absurd properties.time is kept out of the day partitions instead of crashing")
   func extremeTimes() throws {
     let lake = TemporaryDirectory()
-    let day = Day("2024-06-01")!
-    let writer = WindowWriter(
-      lakeRoot: lake.path, stream: "export",
-      window: ManifestWindow(id: "w", fromDate: "\(day)", toDate: "\(day)"), days: day...day, runID: "r",
-      settings: WriterSettings())
+    let writer = Self.oneDayWriter(lake.path)
     for milliseconds in [false, true] {
       let router = LineRouter(
         writer: writer, timeInMilliseconds: milliseconds, flat: true, dedupe: true,
@@ -33,11 +38,7 @@ struct ReviewRegressionTests {
   @Test("dedupe never merges events without $insert_id, nor numeric distinct_ids that differ")
   func dedupeKeys() throws {
     let lake = TemporaryDirectory()
-    let day = Day("2024-06-01")!
-    let writer = WindowWriter(
-      lakeRoot: lake.path, stream: "export",
-      window: ManifestWindow(id: "w", fromDate: "\(day)", toDate: "\(day)"), days: day...day, runID: "r",
-      settings: WriterSettings())
+    let writer = Self.oneDayWriter(lake.path)
     let router = LineRouter(
       writer: writer, timeInMilliseconds: false, flat: false, dedupe: true, legacyZone: nil)
     let lines = [
@@ -56,11 +57,7 @@ struct ReviewRegressionTests {
     "'terminated early' inside an event's properties is data; as a JSON line of its own it fails the window")
   func terminatedEarlyInJSON() throws {
     let lake = TemporaryDirectory()
-    let day = Day("2024-06-01")!
-    let writer = WindowWriter(
-      lakeRoot: lake.path, stream: "export",
-      window: ManifestWindow(id: "w", fromDate: "\(day)", toDate: "\(day)"), days: day...day, runID: "r",
-      settings: WriterSettings())
+    let writer = Self.oneDayWriter(lake.path)
     let router = LineRouter(
       writer: writer, timeInMilliseconds: false, flat: false, dedupe: false, legacyZone: nil)
     let event = #"{"event":"Job Ended","properties":{"time":1717243512,"status":"terminated early"}}"#

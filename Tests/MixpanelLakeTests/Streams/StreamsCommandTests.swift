@@ -16,6 +16,21 @@ struct StreamsCommandTests {
     return path
   }
 
+  /// Runs the binary's export of `streams` into `<directory>/lake` against a fake whose engage
+  /// sessions expire at once, so that the engage stream fails.
+  static func runWithEngageFailing(_ project: FakeProject, streams: String, in directory: String) async throws
+    -> CLIProcess.Result
+  {
+    let configuration = FakeServerConfiguration(engageSessionLifetime: .zero)
+    return try await withFakeMixpanelServer(project, configuration: configuration, logger: Fixture.logger) {
+      server in
+      try await CLIProcess.run([
+        "export", "--config", try Self.config(server, lake: "\(directory)/lake", in: directory), "--streams",
+        streams, "--quiet",
+      ])
+    }
+  }
+
   @Test("--streams all runs export, then the four tables, and prints a row per table")
   func all() async throws {
     let dir = TemporaryDirectory()
@@ -46,16 +61,7 @@ struct StreamsCommandTests {
     try FileManager.default.createDirectory(atPath: "\(dir.path)/lake", withIntermediateDirectories: true)
     try "earlier\n".write(toFile: "\(dir.path)/lake/_SUCCESS", atomically: true, encoding: .utf8)
     let project = FakeProject(seed: 13, eventsPerDay: 0, profiles: 120)
-    let configuration = FakeServerConfiguration(engageSessionLifetime: .zero)
-    let result = try await withFakeMixpanelServer(
-      project, configuration: configuration, logger: Fixture.logger
-    ) {
-      server in
-      try await CLIProcess.run([
-        "export", "--config", try Self.config(server, lake: "\(dir.path)/lake", in: dir.path), "--streams",
-        "engage,cohorts", "--quiet",
-      ])
-    }
+    let result = try await Self.runWithEngageFailing(project, streams: "engage,cohorts", in: dir.path)
     #expect(result.status == 1)
     #expect(result.stderr.contains("error: engage"))
     #expect(FileManager.default.fileExists(atPath: "\(dir.path)/lake/cohorts/_manifest.json"))
@@ -67,16 +73,7 @@ struct StreamsCommandTests {
   func exportThenFailingTable() async throws {
     let dir = TemporaryDirectory()
     let project = FakeProject(seed: 14, eventsPerDay: 40, profiles: 120)
-    let configuration = FakeServerConfiguration(engageSessionLifetime: .zero)
-    let result = try await withFakeMixpanelServer(
-      project, configuration: configuration, logger: Fixture.logger
-    ) {
-      server in
-      try await CLIProcess.run([
-        "export", "--config", try Self.config(server, lake: "\(dir.path)/lake", in: dir.path), "--streams",
-        "export,engage", "--quiet",
-      ])
-    }
+    let result = try await Self.runWithEngageFailing(project, streams: "export,engage", in: dir.path)
     #expect(result.status == 1)
     #expect(FileManager.default.fileExists(atPath: "\(dir.path)/lake/export"))
     #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake/_SUCCESS"))

@@ -75,12 +75,16 @@ public struct MixpanelClient: Sendable {
     http.headers.add(name: "Accept-Encoding", value: configuration.acceptGzip ? "gzip" : "identity")
     http.headers.add(name: "User-Agent", value: configuration.userAgent)
     let response: HTTPClientResponse
+    let sent = ContinuousClock.now
     do {
       do {
         response = try await self.http.execute(http, timeout: .hours(24), logger: logger)
-      } catch  where Self.isStaleConnection(error) {
+      } catch  where Self.isStaleConnection(error) && ContinuousClock.now - sent < Self.staleConnectionWindow
+      {
         // The server closed the kept-alive connection as this GET went out, before any answer:
-        // send it once more, on a new connection (RFC 9112 §9.3.1). No attempt is used up.
+        // send it once more, on a new connection (RFC 9112 §9.3.1). No attempt is used up. A
+        // close after the server had the request for a while (an overloaded server, a proxy's
+        // timeout) is an ordinary failure: backoff and the limiter apply.
         logger.debug("export.stale_connection_resent", metadata: ["context": "\(context)"])
         response = try await self.http.execute(http, timeout: .hours(24), logger: logger)
       }
@@ -95,6 +99,9 @@ public struct MixpanelClient: Sendable {
     }
     return try await consume(response.body)
   }
+
+  /// How soon after sending a closed connection counts as stale rather than as a failed request.
+  static let staleConnectionWindow = Duration.seconds(1)
 
   /// Whether a request failed because its pooled connection had been closed by the server before
   /// any response arrived (keep-alive's race with the server's idle timeout).

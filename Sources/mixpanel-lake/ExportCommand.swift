@@ -195,7 +195,12 @@ struct ExportCommand: AsyncParsableCommand {
       {
         throw ExitCode(ExitStatus.windowsFailed)
       }
-      if let runID = summary?.runID ?? tableSummary?.runID ?? dailySummary?.runID {
+      // A daily stream skipped part-way (revenue's legacy endpoint failing) leaves days missing:
+      // the run exits 0, but the lake is not complete.
+      let incomplete = dailySummary?.streams.contains {
+        $0.status == .skipped && $0.windowsCommitted < $0.windows
+      }
+      if incomplete != true, let runID = summary?.runID ?? tableSummary?.runID ?? dailySummary?.runID {
         try SuccessMarker.write(lake: loaded.lake, runID: runID)
       }
     } catch let exit as ExitCode {

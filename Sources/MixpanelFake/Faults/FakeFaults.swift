@@ -4,10 +4,13 @@ public struct FaultRule: Sendable, Hashable {
   public var rate: Double
   /// The fault is injected at most this many times (so retries eventually succeed).
   public var maxInjections: Int
+  /// The first this many eligible requests are never faulted (a failure part-way through a run).
+  public var after: Int
 
-  public init(rate: Double, maxInjections: Int = 3) {
+  public init(rate: Double, maxInjections: Int = 3, after: Int = 0) {
     self.rate = rate
     self.maxInjections = maxInjections
+    self.after = after
   }
 
   /// Fires on the first `count` eligible requests.

@@ -7,6 +7,7 @@ final class FaultInjector: Sendable {
     var queryRequests: UInt64 = 0
     var burstRemaining = 0
     var injected: [String: Int] = [:]
+    var eligible: [String: Int] = [:]
   }
 
   private let faults: FakeFaults
@@ -119,7 +120,10 @@ final class FaultInjector: Sendable {
   }
 
   private static func fires(_ rule: FaultRule, roll: Double, key: String, state: inout State) -> Bool {
-    guard roll < rule.rate, state.injected[key, default: 0] < rule.maxInjections else { return false }
+    state.eligible[key, default: 0] += 1
+    guard state.eligible[key, default: 0] > rule.after, roll < rule.rate,
+      state.injected[key, default: 0] < rule.maxInjections
+    else { return false }
     state.injected[key, default: 0] += 1
     return true
   }

@@ -128,11 +128,7 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
     )
     .run(streams: [stream], runID: spool.runID)
     guard let record = summary.streams.first else { return }
-    if record.status == .skipped {
-      logger.warning(
-        "tap.stream_skipped", metadata: ["stream": "\(stream.name)", "reason": "\(record.message ?? "")"])
-      return
-    }
+    // Days committed before a failure or a skip are emitted, and the bookmark covers them.
     let folders = ((try? FileSystem.list("\(spool.spool.root)/\(stream.name)")) ?? [])
       .filter { $0.hasPrefix("day=") }.sorted().map { "\(stream.name)/\($0)" }
     let rows = try spool.spool.emit(
@@ -143,6 +139,11 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
       try output.state(state.message)
     }
     try output.flush()
+    if record.status == .skipped {
+      logger.warning(
+        "tap.stream_skipped", metadata: ["stream": "\(stream.name)", "reason": "\(record.message ?? "")"])
+      return
+    }
     if record.status == .failed {
       throw summary.errors.first ?? SingerError(message: record.message ?? "\(stream.name) failed")
     }

@@ -111,6 +111,28 @@ struct DailyStreamsTests {
     #expect(try LakeReader(root: lake.path).partFiles("day=2024-07-10", stream: "funnels").count == 1)
   }
 
+  @Test("revenue failing part-way: exit 0, the first window's days kept, and no _SUCCESS")
+  func revenuePartWayWithholdsSuccess() async throws {
+    let dir = TemporaryDirectory()
+    let today = FakeDay.todayUTC()
+    let project = FakeProject(seed: 44, eventsPerDay: 0, today: today)
+    let faults = FakeFaults(seed: 2, queryServerError: FaultRule(rate: 1, maxInjections: 100, after: 1))
+    let result = try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      let config = """
+        {"api_secret": "\(project.apiSecret)", "start_date": "\(today.advanced(by: -13))",
+         "export_api_url": "\(server.baseURL)", "query_api_url": "\(server.baseURL)", "lake": "\(dir.path)/lake",
+         "streams": ["revenue"], "date_window_size": 7, "max_attempts": 1, "project_timezone": "UTC"}
+        """
+      try config.write(toFile: "\(dir.path)/c.json", atomically: true, encoding: .utf8)
+      return try await CLIProcess.run(["export", "--config", "\(dir.path)/c.json", "--quiet"])
+    }
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try LakeReader(root: "\(dir.path)/lake").dayFolders(stream: "revenue").count == 7)
+    #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake/_SUCCESS"))
+  }
+
   @Test("revenue unavailable: a warning, the stream is skipped, funnels still commit")
   func revenueUnavailableIsSkipped() async throws {
     let lake = TemporaryDirectory()

@@ -87,6 +87,29 @@ struct SingerSyncTests {
     #expect(days2 == Set((0...2).map { "\(Fixture.today.advanced(by: -$0))" }))
   }
 
+  @Test("revenue failing part-way is skipped, but the days committed before are emitted and bookmarked")
+  func revenueSkippedPartWay() async throws {
+    let project = FakeProject(seed: 67, eventsPerDay: 0, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -13)
+    // The first Query call (window 1) succeeds, every later one fails; one attempt each.
+    let faults = FakeFaults(seed: 2, queryServerError: FaultRule(rate: 1, maxInjections: 100, after: 1))
+    let run = try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      try await SingerFixture.sync(
+        try SingerFixture.config(
+          server, start: first,
+          extra: [
+            "streams": .array([.string("revenue")]), "date_window_size": .integer(7),
+            "project_timezone": .string("UTC"), "max_attempts": .integer(1),
+          ]))
+    }
+    let days = run.messages.records("revenue").compactMap { $0["date"] as? String }
+    #expect(days == (0..<7).map { "\(first.advanced(by: $0))" })
+    let bookmarks = run.messages.lastState?["bookmarks"] as? [String: Any]
+    #expect(bookmarks?["revenue"] as? String == "\(first.advanced(by: 6))T00:00:00Z")
+  }
+
   @Test("a window retried after 'terminated early' emits each record exactly once")
   func retriedWindowOnce() async throws {
     let project = FakeProject(seed: 63, eventsPerDay: 300, today: Fixture.today)

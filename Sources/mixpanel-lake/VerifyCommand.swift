@@ -45,14 +45,22 @@ struct VerifyCommand: AsyncParsableCommand {
       if let first = options.from, let last = options.to, last < first {
         throw ConfigError.invalid("--to", "must be on or after --from (\(first))")
       }
-      // Each project of a `projects` config has its own lake folder and credentials.
+      // Each project of a `projects` config has its own lake folder and credentials; one
+      // project's problem (a lake not exported yet, refused credentials) does not hide the others.
       var passed = true
+      var firstError: (any Error)?
       for loaded in projects {
         if projects.count > 1 { print("project lake \(loaded.lake)") }
-        let report = try await LakeVerifier(config: loaded, options: options, logger: logger).verify()
-        print(VerifyText.render(report), terminator: "")
-        passed = passed && report.passed
+        do {
+          let report = try await LakeVerifier(config: loaded, options: options, logger: logger).verify()
+          print(VerifyText.render(report), terminator: "")
+          passed = passed && report.passed
+        } catch let error where projects.count > 1 && !(error is CancellationError) {
+          firstError = firstError ?? error
+          _ = ExitStatus.fail(error)
+        }
       }
+      if let firstError { throw ExitCode(ExitStatus.code(for: firstError)) }
       if !passed { throw ExitCode(ExitStatus.windowsFailed) }
     } catch let exit as ExitCode {
       throw exit

@@ -72,6 +72,10 @@ public enum ConfigLoader {
     }
     var base = object
     base["projects"] = nil
+    if base["workspace_id"] != nil {
+      throw ConfigError.invalid(
+        "workspace_id", "a data view belongs to one project: set it inside that entry of 'projects'")
+    }
     let root = try overrides.lake ?? ConfigValues(base).string("lake") ?? "./lake"
     var configs: [LakeConfig] = []
     var seen: Set<Int> = []

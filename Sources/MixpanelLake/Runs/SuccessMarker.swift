@@ -6,9 +6,12 @@ public import Lake
 public enum SuccessMarker {
   public static func path(lake: String) -> String { "\(lake)/_SUCCESS" }
 
-  /// Removes the marker (there is none yet in a new lake).
+  /// Removes the marker (there is none yet in a new lake), durably: a crash later in the run
+  /// must not bring it back beside partitions the run already replaced.
   public static func clear(lake: String) throws(LakeError) {
+    guard FileSystem.exists(path(lake: lake)) else { return }
     try FileSystem.remove(path(lake: lake))
+    try FileSystem.syncDirectory(lake)
   }
 
   /// Writes the marker, holding the run's id.

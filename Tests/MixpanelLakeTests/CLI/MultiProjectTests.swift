@@ -39,6 +39,27 @@ struct MultiProjectTests {
       #expect(FileManager.default.fileExists(atPath: "\(root)/_state.json"))
       #expect(try LakeReader(root: root).census().rows == project.truth(from: first, to: today).byDay)
     }
+    // One project's missing lake is an error line; the other project is still checked.
+    try FileManager.default.removeItem(atPath: "\(dir.path)/lake/project_id=101")
+    let verify = try await CLIProcess.run(["verify", "--config", "\(dir.path)/c.json", "--skip-counts"])
+    #expect(verify.status == 2)
+    #expect(
+      verify.stderr.contains("error: config key 'lake': no lake directory at \(dir.path)/lake/project_id=101")
+    )
+    #expect(verify.stdout.contains("project lake \(dir.path)/lake/project_id=202\n"))
+    #expect(verify.stdout.hasSuffix("OK\n"), "\(verify.stdout)")
+  }
+
+  @Test("a top-level workspace_id in a projects config is an error: a data view has one project")
+  func workspaceAtTopLevel() async throws {
+    let dir = TemporaryDirectory()
+    try
+      #"{"api_secret": "x", "start_date": "2024-01-01", "workspace_id": 5, "projects": [{"project_id": 1}]}"#
+      .write(toFile: "\(dir.path)/c.json", atomically: true, encoding: .utf8)
+    let result = try await CLIProcess.run(["plan", "--config", "\(dir.path)/c.json"])
+    #expect(result.status == 2)
+    #expect(
+      result.stderr.contains("workspace_id") && result.stderr.contains("inside that entry of 'projects'"))
   }
 
   @Test("a projects entry without project_id is a config error naming the key")

@@ -62,6 +62,17 @@ final class PartitionWriter {
     return finished
   }
 
+  /// Takes finished part files an earlier writer left under their temporary names (a resumed
+  /// pass): they are committed, or discarded, with this writer's own.
+  func adopt(_ files: [ManifestFile]) {
+    finished = files + finished
+    // New parts never take an adopted file's name (the same run id twice, as in tests).
+    for file in files where file.path.hasPrefix(namePrefix) {
+      let digits = file.path.dropFirst(namePrefix.count).prefix { $0.isNumber }
+      if let sequence = Int(digits) { nextSequence = max(nextSequence, sequence + 1) }
+    }
+  }
+
   /// Forgets the files of a committed partition, so ``discard()`` leaves them alone.
   func markCommitted() {
     current = nil

@@ -74,6 +74,26 @@ public final class SnapshotWriter {
     return manifest
   }
 
+  /// Takes the finished temporary part files of an interrupted pass (see ``keepForResume()``):
+  /// they count as this snapshot's first files.
+  public func adopt(_ files: [ManifestFile]) {
+    writer.adopt(files)
+  }
+
+  /// Finishes every part file and hands them over instead of committing them: they stay under
+  /// their temporary names (invisible to readers) for a later pass to ``adopt(_:)``; this
+  /// writer forgets them, so ``discard()`` no longer deletes them.
+  public func keepForResume() throws(LakeError) -> [ManifestFile] {
+    let files = try writer.finishAll()
+    writer.markCommitted()
+    return files
+  }
+
+  /// Where a finished part file waits under its temporary name.
+  public func temporaryPath(of file: ManifestFile) -> String {
+    "\(lakeRoot)/\(relativePath)/\(settings.commitMode.stagingName(for: file.path))"
+  }
+
   /// Deletes every temporary file this snapshot wrote; the committed table stays as it was.
   public func discard() {
     writer.discard()

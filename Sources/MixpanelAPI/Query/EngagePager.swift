@@ -38,6 +38,12 @@ public struct EngagePager: Sendable {
     self.request = request
   }
 
+  /// Continues a pass an earlier run left at `page` of the session `sessionID`.
+  public init(request: EngageRequest, resumingAt page: Int, sessionID: String) {
+    self.request = request
+    self.next = Position(page: page, sessionID: sessionID)
+  }
+
   /// Records a fetched page; returns what to fetch next.
   public mutating func accept(_ page: EngagePage) throws(EngagePagingError) -> Step {
     guard let asked = next else { throw .afterEnd(request.context(page: page.page)) }

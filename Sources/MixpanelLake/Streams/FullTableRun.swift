@@ -89,13 +89,21 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
   {
     var stats = CallStats()
     var restarts = 0
+    // An engage pass an earlier run left part-way continues where it stopped.
+    var resume = stream == .engage ? usableCheckpoint() : nil
     while true {
-      let writer = SnapshotWriter(
-        lakeRoot: config.lake, stream: stream.name, runID: runID, snapshotDate: snapshotDate,
-        dated: config.snapshots, settings: config.writerSettings)
+      let writer = makeWriter(stream)
+      var position: EngagePager.Position?
+      if let resume {
+        writer.adopt(resume.files)
+        logger.info(
+          "engage.resumed", metadata: ["page": "\(resume.nextPage)", "files": "\(resume.files.count)"])
+      }
       do {
-        let duplicates = try await fill(writer, stream: stream, stats: &stats)
+        let duplicates = try await fill(
+          writer, stream: stream, stats: &stats, resume: resume, position: &position)
         let manifest = try writer.commit(committedAt: Int64(now().timeIntervalSince1970))
+        if stream == .engage { EngageCheckpoint.remove(lake: config.lake) }
         logger.info(
           "table.committed",
           metadata: [
@@ -110,7 +118,11 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
           nil
         )
       } catch {
-        writer.discard()
+        if !(stream == .engage && keepForResume(writer, position: position, after: error)) {
+          writer.discard()
+          if resume != nil { EngageCheckpoint.remove(lake: config.lake) }
+        }
+        resume = nil
         if error is CancellationError || Task.isCancelled { throw CancellationError() }
         if Self.isExpiredSession(error), restarts < Self.maximumRestarts {
           restarts += 1
@@ -131,6 +143,70 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
         return (record, error)
       }
     }
+  }
+
+  private func makeWriter(_ stream: FullTableStream) -> SnapshotWriter {
+    SnapshotWriter(
+      lakeRoot: config.lake, stream: stream.name, runID: runID, snapshotDate: snapshotDate,
+      dated: config.snapshots, settings: config.writerSettings)
+  }
+
+  /// The engage checkpoint, when this run can continue it: rename mode, the same page size,
+  /// codec and snapshot folder, and every kept file as it was written (size and SHA-256).
+  /// Otherwise its files are deleted and it is removed: the pass starts from page 0.
+  private func usableCheckpoint() -> EngageCheckpoint? {
+    guard let checkpoint = EngageCheckpoint.read(lake: config.lake) else { return nil }
+    let writer = makeWriter(.engage)
+    let fits =
+      config.commitMode == .rename && checkpoint.pageSize == config.engagePageSize
+      && checkpoint.partition == writer.relativePath
+      && checkpoint.files.allSatisfy { $0.path.hasSuffix(config.compression.fileExtension) }
+    let intact =
+      fits
+      && checkpoint.files.allSatisfy { file in
+        let facts = try? PartFileReader.read(
+          path: writer.temporaryPath(of: file), compression: config.compression, onLine: nil)
+        return facts?.sha256 == file.sha256 && facts?.bytes == file.bytes
+      }
+    if intact { return checkpoint }
+    for file in checkpoint.files { try? FileSystem.remove(writer.temporaryPath(of: file)) }
+    EngageCheckpoint.remove(lake: config.lake)
+    logger.warning(
+      "engage.checkpoint_dropped", metadata: ["reason": "\(fits ? "files changed" : "settings changed")"])
+    return nil
+  }
+
+  /// Keeps an engage pass that stopped part-way (an error after its retries, a signal) for the
+  /// next run: its finished part files stay under their temporary names and a checkpoint says
+  /// where to go on. Not for an expired session (the pass must start again), nor before the
+  /// first page, nor in `direct` mode. Returns whether it kept the pass.
+  private func keepForResume(
+    _ writer: SnapshotWriter, position: EngagePager.Position?, after error: any Error
+  )
+    -> Bool
+  {
+    guard config.commitMode == .rename, !Self.isExpiredSession(error), let position, position.page > 0,
+      let sessionID = position.sessionID
+    else { return false }
+    var kept: [ManifestFile] = []
+    do {
+      kept = try writer.keepForResume()
+      try EngageCheckpoint(
+        sessionID: sessionID, nextPage: position.page, pageSize: config.engagePageSize,
+        partition: writer.relativePath, files: kept,
+        savedAt: Timestamp.iso8601(Int64(now().timeIntervalSince1970))
+      ).write(lake: config.lake)
+    } catch {
+      // Nothing to continue from: the pass starts over next time.
+      for file in kept { try? FileSystem.remove(writer.temporaryPath(of: file)) }
+      writer.discard()
+      EngageCheckpoint.remove(lake: config.lake)
+      return true
+    }
+    logger.warning(
+      "engage.checkpointed",
+      metadata: ["next_page": "\(position.page)", "files": "\(kept.count)", "error": "\(error)"])
+    return true
   }
 
   /// How a stream that threw `error` ends: a 402 on the engage endpoint (the plan has no API

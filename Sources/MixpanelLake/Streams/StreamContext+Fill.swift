@@ -4,14 +4,25 @@ import MixpanelAPI
 
 extension StreamContext {
   /// Fetches every record of `stream` into `writer`; returns how many duplicate keys it dropped.
-  mutating func fill(_ writer: SnapshotWriter, stream: FullTableStream, stats: inout CallStats) async throws
-    -> Int
-  {
+  ///
+  /// - Parameters:
+  ///   - resume: an interrupted engage pass whose files `writer` adopted: continue at its page.
+  ///   - position: the engage page to fetch next, kept current so that an interrupted pass can
+  ///     be checkpointed.
+  mutating func fill(
+    _ writer: SnapshotWriter, stream: FullTableStream, stats: inout CallStats,
+    resume: EngageCheckpoint? = nil, position: inout EngagePager.Position?
+  ) async throws -> Int {
     switch stream {
     case .engage:
-      var seen = Set<String>()
+      // Profiles the adopted files already hold are not written twice.
+      var seen = try resume.map { try Self.distinctIDs(in: $0.files, of: writer) } ?? []
       var duplicates = 0
-      try await engagePass(EngageRequest(pageSize: config.engagePageSize), stats: &stats) { profile in
+      let request = EngageRequest(pageSize: config.engagePageSize)
+      let pager =
+        resume.map { EngagePager(request: request, resumingAt: $0.nextPage, sessionID: $0.sessionID) }
+        ?? EngagePager(request: request)
+      try await engagePass(pager, stats: &stats, position: &position) { profile in
         guard let row = StreamRecord.engageProfile(profile) else {
           return try Self.badRecord("engage", profile)
         }
@@ -31,7 +42,8 @@ extension StreamContext {
         }
         var seen = Set<String>()
         let request = EngageRequest(cohortID: number, pageSize: config.engagePageSize)
-        try await engagePass(request, stats: &stats) { profile in
+        var unused: EngagePager.Position?
+        try await engagePass(EngagePager(request: request), stats: &stats, position: &unused) { profile in
           guard let row = StreamRecord.cohortMember(cohortID: cohortID, profile) else {
             return try Self.badRecord("engage (cohort \(cohortID))", profile)
           }
@@ -55,25 +67,41 @@ extension StreamContext {
     return list
   }
 
-  /// One engage pass: every page of `request`, each under a permit with retries, until the
-  /// ``EngagePager`` says it is over.
+  /// One engage pass: every page from the pager's next one, each under a permit with retries,
+  /// until the ``EngagePager`` says it is over. `position` follows the page to fetch next once
+  /// a page's records were all consumed.
   private func engagePass(
-    _ request: EngageRequest, stats: inout CallStats, _ consume: (JSONNode) throws -> Void
+    _ start: EngagePager, stats: inout CallStats, position: inout EngagePager.Position?,
+    _ consume: (JSONNode) throws -> Void
   ) async throws {
-    var pager = EngagePager(request: request)
+    var pager = start
+    let request = pager.request
     let label = request.cohortID.map { "engage (cohort \($0))" } ?? "engage"
-    while let position = pager.next {
-      let page = try await caller.call("\(label) page \(position.page)", stats: &stats) {
-        try await client.engagePage(request, page: position.page, sessionID: position.sessionID)
+    while let next = pager.next {
+      let page = try await caller.call("\(label) page \(next.page)", stats: &stats) {
+        try await client.engagePage(request, page: next.page, sessionID: next.sessionID)
       }
       _ = try pager.accept(page)
       for record in page.results { try consume(record) }
+      position = pager.next
     }
     if let total = pager.total, total != pager.rows {
       logger.warning(
         "engage.total_mismatch",
         metadata: ["query": "\(label)", "total": "\(total)", "rows": "\(pager.rows)"])
     }
+  }
+
+  /// The `distinct_id`s in the part files `writer` adopted from an interrupted pass.
+  static func distinctIDs(in files: [ManifestFile], of writer: SnapshotWriter) throws -> Set<String> {
+    var ids = Set<String>()
+    for file in files {
+      let compression: Compression = file.path.hasSuffix(Compression.gzip.fileExtension) ? .gzip : .zstd
+      _ = try PartFileReader.read(path: writer.temporaryPath(of: file), compression: compression) { line in
+        if let id = (try? JSONNode(parsing: Array(line)))?["distinct_id"]?.stringValue { ids.insert(id) }
+      }
+    }
+    return ids
   }
 
   /// A record without the id its table is keyed on: the response is not what Mixpanel documents.

@@ -115,6 +115,69 @@ struct SnapshotCommitTests {
         == DailyFixture.expected(project.funnelRows(from: first, to: Fixture.today)))
   }
 
+  @Test("an engage pass that fails part-way is continued by the next run at the page it stopped")
+  func engageResumes() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 7, eventsPerDay: 0, today: Fixture.today, profiles: 250)
+    // Pages 0 and 1 succeed, page 2 fails once; one attempt per call.
+    let faults = FakeFaults(seed: 3, queryServerError: FaultRule(rate: 1, maxInjections: 1, after: 2))
+    try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      let config = try StreamsFixture.config(
+        lake: lake.path, server: server, streams: ["engage"],
+        extra: [
+          "engage_page_size": .integer(50), "max_attempts": .integer(1), "max_part_bytes": .integer(1 << 16),
+        ])
+      let first = try await StreamsFixture.run(config)
+      #expect(first.streams.map(\.status) == [.failed])
+      let checkpoint = try #require(EngageCheckpoint.read(lake: lake.path))
+      #expect(checkpoint.nextPage == 2 && !checkpoint.files.isEmpty)
+      #expect(!FileManager.default.fileExists(atPath: "\(lake.path)/engage/_manifest.json"))
+      let requestsBefore = server.requestLog.entries.count
+      let second = try await StreamsFixture.run(config)
+      #expect(second.streams.map(\.status) == [.committed])
+      // Pages 2, 3, 4 and the empty page 5: pages 0 and 1 are not fetched again.
+      let pages = server.requestLog.entries.dropFirst(requestsBefore).filter { $0.path.hasSuffix("/engage") }
+      #expect(pages.count == 4 && pages.allSatisfy { $0.status == 200 })
+    }
+    let ids = try StreamsFixture.rows(lake: lake.path, "engage").map { $0["distinct_id"] as! String }
+    #expect(ids.sorted() == project.profileDistinctIDs.sorted(), "every profile once")
+    let manifest = try #require(try ManifestStore.read(directory: "\(lake.path)/engage"))
+    #expect(manifest.rows == 250 && manifest.files.first?.rows == 100, "the kept pages come first")
+    #expect(EngageCheckpoint.read(lake: lake.path) == nil)
+    let names = try FileManager.default.contentsOfDirectory(atPath: "\(lake.path)/engage")
+    #expect(names.allSatisfy { !$0.hasPrefix(".") }, "no temporary file or checkpoint left: \(names)")
+  }
+
+  @Test("a checkpoint whose session has expired is dropped: the pass starts again from page 0")
+  func engageResumeAfterExpiry() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 8, eventsPerDay: 0, today: Fixture.today, profiles: 250)
+    let faults = FakeFaults(seed: 3, queryServerError: FaultRule(rate: 1, maxInjections: 1, after: 2))
+    let extra: [String: JSONValue] = ["engage_page_size": .integer(50), "max_attempts": .integer(1)]
+    try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      let first = try await StreamsFixture.run(
+        StreamsFixture.config(lake: lake.path, server: server, streams: ["engage"], extra: extra))
+      #expect(first.streams.map(\.status) == [.failed] && EngageCheckpoint.read(lake: lake.path) != nil)
+    }
+    // Another server: it never opened that session, as Mixpanel after the session's lifetime.
+    try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let second = try await StreamsFixture.run(
+        StreamsFixture.config(lake: lake.path, server: server, streams: ["engage"], extra: extra))
+      #expect(second.streams.map(\.status) == [.committed])
+      let pages = server.requestLog.entries.filter { $0.path.hasSuffix("/engage") }
+      #expect(pages.map { $0.status } == [400, 200, 200, 200, 200, 200, 200])
+    }
+    let ids = try StreamsFixture.rows(lake: lake.path, "engage").map { $0["distinct_id"] as! String }
+    #expect(ids == project.profileDistinctIDs)
+    #expect(EngageCheckpoint.read(lake: lake.path) == nil)
+    let names = try FileManager.default.contentsOfDirectory(atPath: "\(lake.path)/engage")
+    #expect(names.allSatisfy { !$0.hasPrefix(".") }, "the first pass's files are gone: \(names)")
+  }
+
   @Test("an engage session that expires once mid-pagination: restarted from page 0, every profile once")
   func sessionExpiresOnce() async throws {
     let lake = TemporaryDirectory()

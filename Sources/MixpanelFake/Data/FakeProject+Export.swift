@@ -1,3 +1,5 @@
+import Foundation
+
 extension FakeProject {
   /// The JSONL body of one day exactly as served at the current `now` (no filter), e.g. for
   /// tests and benchmarks.
@@ -22,7 +24,8 @@ extension FakeProject {
   /// Builds the export body from cached day bodies (renders missing days; call off the event
   /// loop). Lines processed after `nowMs` are left out.
   func export(
-    from: FakeDay, to: FakeDay, events: Set<String>?, limit: Int?, timeInMs: Bool, nowMs: Int64?
+    from: FakeDay, to: FakeDay, events: Set<String>?, limit: Int?, timeInMs: Bool, nowMs: Int64?,
+    filter: ExportFilter? = nil
   ) -> ExportBody {
     var body = ExportBody()
     guard from <= to else { return body }
@@ -31,7 +34,7 @@ extension FakeProject {
     for day in from...to where remaining > 0 {
       guard let rendered = self.rendered(day, timeInMs: timeInMs) else { continue }
       let cutoff = nowMs.flatMap { $0 >= rendered.latestProcessingTimeMs ? nil : $0 }
-      guard wanted != nil || cutoff != nil else {
+      guard wanted != nil || cutoff != nil || filter != nil else {
         let take = min(remaining, rendered.lineCount)
         body.append(rendered, lines: 0..<take)
         remaining -= take
@@ -40,6 +43,14 @@ extension FakeProject {
       func served(_ line: Int) -> Bool {
         if let wanted, !wanted[Int(rendered.nameIndexes[line])] { return false }
         if let cutoff, rendered.processingTimesMs[line] > cutoff { return false }
+        if let filter {
+          let bytes = rendered.slice(lines: line..<line + 1)
+          guard
+            let event = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))
+              as? [String: Any]
+          else { return false }
+          return filter.matches(event)
+        }
         return true
       }
       var line = 0

@@ -5,6 +5,8 @@ struct ExportRequest: Sendable, Equatable {
   var events: Set<String>?
   var limit: Int?
   var timeInMs: Bool
+  /// `where`, in the subset ``ExportFilter`` understands.
+  var filter: ExportFilter? = nil
 
   static let maximumLimit = 100_000
 
@@ -45,11 +47,16 @@ struct ExportRequest: Sendable, Equatable {
       }
       limit = number
     }
+    var filter: ExportFilter?
     if let text = value("where"), !text.isEmpty {
-      return .failure(RequestError("invalid where expression"))
+      guard let parsed = ExportFilter.parse(text) else {
+        return .failure(RequestError("invalid where expression"))
+      }
+      filter = parsed
     }
     let timeInMs = value("time_in_ms").map { $0.lowercased() == "true" || $0 == "1" } ?? false
-    return .success(ExportRequest(from: from, to: to, events: events, limit: limit, timeInMs: timeInMs))
+    return .success(
+      ExportRequest(from: from, to: to, events: events, limit: limit, timeInMs: timeInMs, filter: filter))
   }
 }
 

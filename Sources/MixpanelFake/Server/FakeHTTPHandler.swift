@@ -94,7 +94,7 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
       let body = NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop) {
         project.export(
           from: request.from, to: request.to, events: request.events, limit: request.limit,
-          timeInMs: request.timeInMs, nowMs: project.nowMs)
+          timeInMs: request.timeInMs, nowMs: project.nowMs, filter: request.filter)
       }
       body.assumeIsolated().whenComplete { result in
         let plan: ResponsePlan

@@ -32,6 +32,32 @@ struct ExportEndToEndTests {
     #expect(state.bookmarks["export"]?.hasPrefix("\(Fixture.today)T") == true)
   }
 
+  @Test("export_where reaches Mixpanel intact: the lake holds exactly the matching events")
+  func exportWhere() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 9, eventsPerDay: 600, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -2)
+    // Quotes, brackets, spaces and '&' must survive the query string.
+    let expression = #"properties["mp_lib"] == "python" and properties["seats"] > 100 or event == "A & B""#
+    _ = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      try await Fixture.run(
+        Fixture.config(
+          lake: lake.path, server: server, start: "\(first)", extra: ["export_where": .string(expression)]))
+    }
+    // The same filter, computed here from the unfiltered body.
+    let all = project.exportBody(from: first, to: Fixture.today).split(separator: 0x0A)
+    let expected = try all.filter { line in
+      let event = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+      let properties = event["properties"] as? [String: Any] ?? [:]
+      return properties["mp_lib"] as? String == "python" && ((properties["seats"] as? Int) ?? 0) > 100
+    }
+    let reader = LakeReader(root: lake.path)
+    let stored = try reader.dayFolders().flatMap { try reader.lines($0) }
+    #expect(!expected.isEmpty && expected.count < all.count)
+    #expect(stored.count == expected.count)
+    #expect(Set(stored.map { Data($0) }) == Set(expected.map { Data($0) }))
+  }
+
   @Test("exporting the same days again replaces their files: no duplicates, old parts gone")
   func reExportReplaces() async throws {
     let lake = TemporaryDirectory()

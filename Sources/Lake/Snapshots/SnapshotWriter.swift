@@ -17,7 +17,8 @@ public final class SnapshotWriter {
   public let relativePath: String
   private let lakeRoot: String
   private let runID: String
-  private let day: Day
+  /// The day the snapshot is of.
+  public let day: Day
   private let settings: WriterSettings
   private let writer: PartitionWriter
 
@@ -92,6 +93,11 @@ public final class SnapshotWriter {
   /// Where a finished part file waits under its temporary name.
   public func temporaryPath(of file: ManifestFile) -> String {
     "\(lakeRoot)/\(relativePath)/\(settings.commitMode.stagingName(for: file.path))"
+  }
+
+  /// Where a part file kept by ``keepForResume()`` in `rename` mode waits, in `partition`.
+  public static func keptPath(lakeRoot: String, partition: String, file: ManifestFile) -> String {
+    "\(lakeRoot)/\(partition)/\(CommitMode.rename.stagingName(for: file.path))"
   }
 
   /// Deletes every temporary file this snapshot wrote; the committed table stays as it was.

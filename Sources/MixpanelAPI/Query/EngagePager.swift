@@ -16,6 +16,11 @@ public struct EngagePager: Sendable {
   public struct Position: Sendable, Equatable {
     public var page: Int
     public var sessionID: String?
+
+    public init(page: Int, sessionID: String?) {
+      self.page = page
+      self.sessionID = sessionID
+    }
   }
 
   /// What ``accept(_:)`` decided.
@@ -38,10 +43,14 @@ public struct EngagePager: Sendable {
     self.request = request
   }
 
-  /// Continues a pass an earlier run left at `page` of the session `sessionID`.
-  public init(request: EngageRequest, resumingAt page: Int, sessionID: String) {
+  /// Continues a pass an earlier run left at `page` of the session `sessionID`, after `rows`
+  /// results, with page 0's `total`.
+  public init(request: EngageRequest, resumingAt page: Int, sessionID: String, rows: Int, total: Int?) {
     self.request = request
     self.next = Position(page: page, sessionID: sessionID)
+    self.rows = rows
+    self.total = total
+    self.seenPages = Set(0..<page)
   }
 
   /// Records a fetched page; returns what to fetch next.

@@ -16,7 +16,12 @@ struct EngageCheckpoint: Codable, Equatable, Sendable {
   var sessionID: String
   var nextPage: Int
   var pageSize: Int
-  /// The snapshot folder the files are in (`engage` or `engage/snapshot_date=…`).
+  /// Results read before `nextPage`, and page 0's `total`: the pager's checks go on from them.
+  var rows: Int
+  var total: Int?
+  /// The day the pass's snapshot is of, and the folder its files are in (`engage` or
+  /// `engage/snapshot_date=…`): a resumed pass commits there.
+  var snapshotDate: String
   var partition: String
   var files: [ManifestFile]
   var savedAt: String
@@ -26,6 +31,8 @@ struct EngageCheckpoint: Codable, Equatable, Sendable {
     case sessionID = "session_id"
     case nextPage = "next_page"
     case pageSize = "page_size"
+    case rows, total
+    case snapshotDate = "snapshot_date"
     case partition, files
     case savedAt = "saved_at"
   }

@@ -92,8 +92,9 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
     // An engage pass an earlier run left part-way continues where it stopped.
     var resume = stream == .engage ? usableCheckpoint() : nil
     while true {
-      let writer = makeWriter(stream)
-      var position: EngagePager.Position?
+      let writer = makeWriter(stream, snapshotDate: resume.flatMap { Day($0.snapshotDate) } ?? snapshotDate)
+      // Where the pass is; a resumed pass is at its checkpoint until it reads a page.
+      var progress = resume.map(EngageProgress.init(checkpoint:))
       if let resume {
         writer.adopt(resume.files)
         logger.info(
@@ -101,7 +102,7 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
       }
       do {
         let duplicates = try await fill(
-          writer, stream: stream, stats: &stats, resume: resume, position: &position)
+          writer, stream: stream, stats: &stats, resume: resume, progress: &progress)
         let manifest = try writer.commit(committedAt: Int64(now().timeIntervalSince1970))
         if stream == .engage { EngageCheckpoint.remove(lake: config.lake) }
         logger.info(
@@ -118,7 +119,7 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
           nil
         )
       } catch {
-        if !(stream == .engage && keepForResume(writer, position: position, after: error)) {
+        if !(stream == .engage && keepForResume(writer, progress: progress, after: error)) {
           writer.discard()
           if resume != nil { EngageCheckpoint.remove(lake: config.lake) }
         }
@@ -145,18 +146,18 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
     }
   }
 
-  private func makeWriter(_ stream: FullTableStream) -> SnapshotWriter {
+  private func makeWriter(_ stream: FullTableStream, snapshotDate: Day) -> SnapshotWriter {
     SnapshotWriter(
       lakeRoot: config.lake, stream: stream.name, runID: runID, snapshotDate: snapshotDate,
       dated: config.snapshots, settings: config.writerSettings)
   }
 
   /// The engage checkpoint, when this run can continue it: rename mode, the same page size,
-  /// codec and snapshot folder, and every kept file as it was written (size and SHA-256).
+  /// codec and `snapshots` setting, and every kept file as it was written (size and SHA-256).
   /// Otherwise its files are deleted and it is removed: the pass starts from page 0.
   private func usableCheckpoint() -> EngageCheckpoint? {
     guard let checkpoint = EngageCheckpoint.read(lake: config.lake) else { return nil }
-    let writer = makeWriter(.engage)
+    let writer = makeWriter(.engage, snapshotDate: Day(checkpoint.snapshotDate) ?? snapshotDate)
     let fits =
       config.commitMode == .rename && checkpoint.pageSize == config.engagePageSize
       && checkpoint.partition == writer.relativePath
@@ -169,7 +170,10 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
         return facts?.sha256 == file.sha256 && facts?.bytes == file.bytes
       }
     if intact { return checkpoint }
-    for file in checkpoint.files { try? FileSystem.remove(writer.temporaryPath(of: file)) }
+    for file in checkpoint.files {
+      try? FileSystem.remove(
+        SnapshotWriter.keptPath(lakeRoot: config.lake, partition: checkpoint.partition, file: file))
+    }
     EngageCheckpoint.remove(lake: config.lake)
     logger.warning(
       "engage.checkpoint_dropped", metadata: ["reason": "\(fits ? "files changed" : "settings changed")"])
@@ -178,21 +182,22 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
 
   /// Keeps an engage pass that stopped part-way (an error after its retries, a signal) for the
   /// next run: its finished part files stay under their temporary names and a checkpoint says
-  /// where to go on. Not for an expired session (the pass must start again), nor before the
-  /// first page, nor in `direct` mode. Returns whether it kept the pass.
-  private func keepForResume(
-    _ writer: SnapshotWriter, position: EngagePager.Position?, after error: any Error
-  )
+  /// where to go on. Not before the first page, nor in `direct` mode, nor when going on cannot
+  /// help: an expired session or a paging loop (the pass must start again), a malformed record.
+  /// Returns whether it kept the pass.
+  private func keepForResume(_ writer: SnapshotWriter, progress: EngageProgress?, after error: any Error)
     -> Bool
   {
-    guard config.commitMode == .rename, !Self.isExpiredSession(error), let position, position.page > 0,
-      let sessionID = position.sessionID
+    guard config.commitMode == .rename, !Self.isExpiredSession(error), !(error is EngagePagingError),
+      (error as? MixpanelAPIError)?.status != 200, let progress, progress.next.page > 0,
+      let sessionID = progress.next.sessionID
     else { return false }
     var kept: [ManifestFile] = []
     do {
       kept = try writer.keepForResume()
       try EngageCheckpoint(
-        sessionID: sessionID, nextPage: position.page, pageSize: config.engagePageSize,
+        sessionID: sessionID, nextPage: progress.next.page, pageSize: config.engagePageSize,
+        rows: progress.rows, total: progress.total, snapshotDate: "\(writer.day)",
         partition: writer.relativePath, files: kept,
         savedAt: Timestamp.iso8601(Int64(now().timeIntervalSince1970))
       ).write(lake: config.lake)
@@ -205,7 +210,7 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
     }
     logger.warning(
       "engage.checkpointed",
-      metadata: ["next_page": "\(position.page)", "files": "\(kept.count)", "error": "\(error)"])
+      metadata: ["next_page": "\(progress.next.page)", "files": "\(kept.count)", "error": "\(error)"])
     return true
   }
 

@@ -2,16 +2,37 @@ import Lake
 import Logging
 import MixpanelAPI
 
+/// How far an engage pass got: the page to fetch next, the results read before it, and page
+/// 0's `total`.
+struct EngageProgress: Sendable, Equatable {
+  var next: EngagePager.Position
+  var rows: Int
+  var total: Int?
+
+  init(next: EngagePager.Position, rows: Int, total: Int?) {
+    self.next = next
+    self.rows = rows
+    self.total = total
+  }
+
+  /// Where a checkpointed pass stopped.
+  init(checkpoint: EngageCheckpoint) {
+    self.init(
+      next: EngagePager.Position(page: checkpoint.nextPage, sessionID: checkpoint.sessionID),
+      rows: checkpoint.rows, total: checkpoint.total)
+  }
+}
+
 extension StreamContext {
   /// Fetches every record of `stream` into `writer`; returns how many duplicate keys it dropped.
   ///
   /// - Parameters:
   ///   - resume: an interrupted engage pass whose files `writer` adopted: continue at its page.
-  ///   - position: the engage page to fetch next, kept current so that an interrupted pass can
-  ///     be checkpointed.
+  ///   - progress: how far the engage pass got, kept current so that an interrupted pass can be
+  ///     checkpointed.
   mutating func fill(
     _ writer: SnapshotWriter, stream: FullTableStream, stats: inout CallStats,
-    resume: EngageCheckpoint? = nil, position: inout EngagePager.Position?
+    resume: EngageCheckpoint? = nil, progress: inout EngageProgress?
   ) async throws -> Int {
     switch stream {
     case .engage:
@@ -20,9 +41,12 @@ extension StreamContext {
       var duplicates = 0
       let request = EngageRequest(pageSize: config.engagePageSize)
       let pager =
-        resume.map { EngagePager(request: request, resumingAt: $0.nextPage, sessionID: $0.sessionID) }
-        ?? EngagePager(request: request)
-      try await engagePass(pager, stats: &stats, position: &position) { profile in
+        resume.map {
+          EngagePager(
+            request: request, resumingAt: $0.nextPage, sessionID: $0.sessionID, rows: $0.rows, total: $0.total
+          )
+        } ?? EngagePager(request: request)
+      try await engagePass(pager, stats: &stats, progress: &progress) { profile in
         guard let row = StreamRecord.engageProfile(profile) else {
           return try Self.badRecord("engage", profile)
         }
@@ -42,8 +66,8 @@ extension StreamContext {
         }
         var seen = Set<String>()
         let request = EngageRequest(cohortID: number, pageSize: config.engagePageSize)
-        var unused: EngagePager.Position?
-        try await engagePass(EngagePager(request: request), stats: &stats, position: &unused) { profile in
+        var unused: EngageProgress?
+        try await engagePass(EngagePager(request: request), stats: &stats, progress: &unused) { profile in
           guard let row = StreamRecord.cohortMember(cohortID: cohortID, profile) else {
             return try Self.badRecord("engage (cohort \(cohortID))", profile)
           }
@@ -68,10 +92,10 @@ extension StreamContext {
   }
 
   /// One engage pass: every page from the pager's next one, each under a permit with retries,
-  /// until the ``EngagePager`` says it is over. `position` follows the page to fetch next once
+  /// until the ``EngagePager`` says it is over. `progress` follows the page to fetch next once
   /// a page's records were all consumed.
   private func engagePass(
-    _ start: EngagePager, stats: inout CallStats, position: inout EngagePager.Position?,
+    _ start: EngagePager, stats: inout CallStats, progress: inout EngageProgress?,
     _ consume: (JSONNode) throws -> Void
   ) async throws {
     var pager = start
@@ -83,7 +107,7 @@ extension StreamContext {
       }
       _ = try pager.accept(page)
       for record in page.results { try consume(record) }
-      position = pager.next
+      progress = pager.next.map { EngageProgress(next: $0, rows: pager.rows, total: pager.total) }
     }
     if let total = pager.total, total != pager.rows {
       logger.warning(

@@ -178,6 +178,43 @@ struct SnapshotCommitTests {
       #expect(pages.map { $0.status } == [400, 200, 200, 200, 200, 200, 200])
     }
     try Self.expectWholeEngageTable(lake.path, project)
+    // One pass from page 0: the profiles in Mixpanel's order.
+    let ids = try StreamsFixture.rows(lake: lake.path, "engage").map { $0["distinct_id"] as! String }
+    #expect(ids == project.profileDistinctIDs)
+  }
+
+  @Test("a resumed pass that fails at once keeps its checkpoint and files for the run after")
+  func engageResumeFailsAgain() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 9, eventsPerDay: 0, today: Fixture.today, profiles: 250)
+    // Page 2 fails in the first run, and again as the second run's first request.
+    let faults = FakeFaults(seed: 3, queryServerError: FaultRule(rate: 1, maxInjections: 2, after: 2))
+    try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      let config = try StreamsFixture.config(
+        lake: lake.path, server: server, streams: ["engage"],
+        extra: ["engage_page_size": .integer(50), "max_attempts": .integer(1), "snapshots": .bool(true)])
+      _ = try await StreamsFixture.run(config)
+      let kept = try #require(EngageCheckpoint.read(lake: lake.path))
+      #expect(
+        kept.partition == "engage/snapshot_date=\(Fixture.today)" && kept.total == 250 && kept.rows == 100)
+      // The next run starts the day after: the pass still commits into the day it began.
+      let tomorrow = Fixture.now.addingTimeInterval(86_400)
+      let second = try await StreamsFixture.run(config, now: tomorrow)
+      #expect(second.streams.map(\.status) == [.failed])
+      var again = try #require(EngageCheckpoint.read(lake: lake.path), "the checkpoint stays")
+      again.savedAt = kept.savedAt
+      #expect(again == kept, "the same page, session and files")
+      let third = try await StreamsFixture.run(config, now: tomorrow)
+      #expect(third.streams.map(\.status) == [.committed])
+      #expect(third.streams.first?.partition == "engage/snapshot_date=\(Fixture.today)")
+    }
+    let ids = try StreamsFixture.rows(lake: lake.path, "engage/snapshot_date=\(Fixture.today)").map {
+      $0["distinct_id"] as! String
+    }
+    #expect(ids.sorted() == project.profileDistinctIDs.sorted())
+    #expect(EngageCheckpoint.read(lake: lake.path) == nil)
   }
 
   @Test("an engage session that expires once mid-pagination: restarted from page 0, every profile once")

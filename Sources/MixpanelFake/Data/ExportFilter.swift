@@ -43,8 +43,11 @@ struct ExportFilter: Sendable, Equatable {
     while true {
       guard let term = scanner.term() else { return nil }
       clauses[clauses.count - 1].append(term)
+      let end = scanner.at
       scanner.skipSpace()
       if scanner.atEnd { return ExportFilter(clauses: clauses) }
+      // `and` and `or` stand apart from the term before them (`5and` is no expression).
+      guard scanner.at > end else { return nil }
       if scanner.word("and") { continue }
       if scanner.word("or") {
         clauses.append([])

@@ -38,7 +38,8 @@ struct ExportFilterTests {
     arguments: [
       "x", #"properties["a"]"#, #"properties["a"] == "#, #"(properties["a"] == 1)"#,
       #"properties["a"] == 1 andd properties["b"] == 2"#, #"properties["a"] ~ 1"#, #"properties["a" == 1"#,
-      #"properties["a"] == "open"#,
+      #"properties["a"] == "open"#, #"properties["a"] == 5and properties["b"] == 1"#,
+      #"properties["a"] == "x"or properties["b"] == 1"#,
     ])
   func rejects(expression: String) {
     #expect(ExportFilter.parse(expression) == nil, "\(expression)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import Lake
 import Logging
 import MixpanelAPI
 import MixpanelLake
@@ -88,6 +89,9 @@ struct ExportCommand: AsyncParsableCommand {
   /// Exports one project; throws `ExitCode` for failed windows or a signal.
   private func export(_ loaded: LakeConfig, logger: Logger) async throws {
     do {
+      // One writing run per lake at a time; held until this project's streams are done.
+      let lock = try LakeLock.acquire(lake: loaded.lake)
+      defer { withExtendedLifetime(lock) {} }
       let progress = ExportProgress()
       // One Query API budget (60/hour) for every Query stream of this project.
       let queryLimiter = RateLimiter(policy: loaded.queryRateLimit, logger: logger)

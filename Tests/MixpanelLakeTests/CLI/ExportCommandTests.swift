@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import MixpanelFake
 import Testing
 
@@ -21,6 +22,30 @@ struct ExportCommandTests {
     #expect(CLIProcess.lines(result.stderr) == [CLIProcess.lines(result.stderr).first ?? "-"])
     #expect(result.stderr.hasPrefix("error: config key 'date_window'"))
     #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake"))
+  }
+
+  @Test("a second run on a lake another run is writing stops at once, touching nothing")
+  func lakeLocked() async throws {
+    let dir = TemporaryDirectory()
+    let lake = "\(dir.path)/lake"
+    try FileManager.default.createDirectory(atPath: lake, withIntermediateDirectories: true)
+    // This process plays the run in progress.
+    let holder = open("\(lake)/.lock", O_RDWR | O_CREAT, 0o644)
+    try #require(holder >= 0 && flock(holder, LOCK_EX | LOCK_NB) == 0)
+    let project = FakeProject(seed: 15, eventsPerDay: 50)
+    try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try Self.writeConfig(
+        #"{"api_secret": "\#(project.apiSecret)", "start_date": "\#(FakeDay.todayUTC())", "lake": "\#(lake)", "export_api_url": "\#(server.baseURL)"}"#,
+        in: dir.path)
+      let blocked = try await CLIProcess.run(["export", "--config", config, "--quiet"])
+      #expect(blocked.status == 4)
+      #expect(blocked.stderr.hasPrefix("error: another mixpanel-lake run is writing the lake \(lake)"))
+      #expect(try FileManager.default.contentsOfDirectory(atPath: lake) == [".lock"], "nothing written")
+      close(holder)  // the run in progress ends
+      let after = try await CLIProcess.run(["export", "--config", config, "--quiet"])
+      #expect(after.status == 0, "\(after.stderr)")
+      #expect(FileManager.default.fileExists(atPath: "\(lake)/_SUCCESS"))
+    }
   }
 
   @Test("a missing secret and a missing config file are exit 2 too")

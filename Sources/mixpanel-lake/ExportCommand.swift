@@ -92,6 +92,11 @@ struct ExportCommand: AsyncParsableCommand {
       // One writing run per lake at a time; held until this project's streams are done.
       let lock = try LakeLock.acquire(lake: loaded.lake)
       defer { withExtendedLifetime(lock) {} }
+      if let reason = lock.unavailableReason {
+        logger.warning(
+          "lake.lock_unavailable",
+          metadata: ["path": "\(lock.path)", "reason": "\(reason)", "risk": "two runs at once would mix"])
+      }
       let progress = ExportProgress()
       // One Query API budget (60/hour) for every Query stream of this project.
       let queryLimiter = RateLimiter(policy: loaded.queryRateLimit, logger: logger)

@@ -4,17 +4,23 @@ import Glibc
 /// the same lake (a backfill still going when the nightly cron fires) would replace each
 /// other's partitions and state; the second one stops at once instead. The kernel drops the
 /// lock when the process ends, however it ends, so a crash never leaves the lake locked.
+///
+/// Some FUSE mounts of object storage do not implement `flock`; there the run goes on unlocked
+/// (``unavailableReason`` says why, and the caller warns) rather than refusing to write at all.
 public final class LakeLock: Sendable {
   public let path: String
   private let descriptor: Int32
+  /// Why the lock is not held (the file system does not support it); nil when it is held.
+  public let unavailableReason: String?
 
-  private init(path: String, descriptor: Int32) {
+  private init(path: String, descriptor: Int32, unavailableReason: String? = nil) {
     self.path = path
     self.descriptor = descriptor
+    self.unavailableReason = unavailableReason
   }
 
   deinit {
-    close(descriptor)
+    if descriptor >= 0 { close(descriptor) }
   }
 
   /// Takes the lock of `lake` (creating the folder); throws when another run holds it.
@@ -31,7 +37,7 @@ public final class LakeLock: Sendable {
           "another mixpanel-lake run is writing the lake \(lake) (it holds \(path)); let it finish, then run again"
         )
       }
-      throw .io("lock", path: path, errno: error)
+      return LakeLock(path: path, descriptor: -1, unavailableReason: String(cString: strerror(error)))
     }
     return LakeLock(path: path, descriptor: descriptor)
   }

@@ -50,13 +50,8 @@ struct EngageCheckpoint: Codable, Equatable, Sendable {
   }
 
   func write(lake: String) throws(LakeError) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    guard let data = try? encoder.encode(self) else {
-      throw .usage("cannot encode the engage checkpoint")
-    }
     try FileSystem.makeDirectories("\(lake)/engage")
-    try FileSystem.writeAtomically(Array(data), to: Self.path(lake: lake))
+    try FileSystem.writeAtomically(JSONText.encode(self), to: Self.path(lake: lake))
   }
 
   static func remove(lake: String) {

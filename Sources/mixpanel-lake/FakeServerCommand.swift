@@ -210,6 +210,21 @@ struct FakeServerFaultOptions: ParsableArguments {
   @Option(name: .customLong("fault-query-429-rate"), help: "Chance of a 429 on a Query API call.")
   var faultQuery429Rate = 0.0
 
+  @Option(help: "Chance of a 200 whose body is Mixpanel's JSON error object.")
+  var faultErrorObjectRate = 0.0
+
+  @Option(help: "Whole lines before the error object (0: the object is the body).")
+  var faultErrorObjectLines = 0
+
+  @Option(help: "Chance of an empty 200 body for a request whose days hold events.")
+  var faultEmptyBodyRate = 0.0
+
+  @Option(help: "Chance of a 400 whose error text quotes the request's Authorization header.")
+  var faultEchoAuthorizationRate = 0.0
+
+  @Option(help: "Chance of a line with raw control bytes (ESC, CR, BEL, NUL).")
+  var faultControlBytesRate = 0.0
+
   @Flag(
     help:
       "Enforce Mixpanel's limits: export 60/hour, 3/second, 100 concurrent; Query API 60/hour, 5 concurrent (429 beyond)."
@@ -235,7 +250,8 @@ struct FakeServerFaultOptions: ParsableArguments {
     let rates = [
       fault5xxRate, fault429Rate, faultCutRate, faultTerminatedEarlyRate, faultMalformedRate, faultStallRate,
       faultSlowFirstByteRate, faultDribbleRate, faultStaleConnectionRate, faultQuery5xxRate,
-      faultQuery429Rate,
+      faultQuery429Rate, faultErrorObjectRate, faultEmptyBodyRate, faultEchoAuthorizationRate,
+      faultControlBytesRate,
     ]
     guard rates.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
       throw ValidationError("fault rates must be in 0…1")
@@ -269,7 +285,12 @@ struct FakeServerFaultOptions: ParsableArguments {
           rule: $0, chunkBytes: faultDribbleBytes, interval: .milliseconds(faultDribbleIntervalMs))
       },
       staleConnection: rule(faultStaleConnectionRate), queryServerError: rule(faultQuery5xxRate),
-      queryTooManyRequests: rule(faultQuery429Rate))
+      queryTooManyRequests: rule(faultQuery429Rate),
+      errorObject: rule(faultErrorObjectRate).map {
+        FakeFaults.ErrorObject(rule: $0, linesBefore: faultErrorObjectLines)
+      },
+      emptyBody: rule(faultEmptyBodyRate), echoAuthorization: rule(faultEchoAuthorizationRate),
+      controlBytes: rule(faultControlBytesRate))
   }
 
   var rateLimits: FakeRateLimits? {

@@ -46,14 +46,28 @@ public struct FakeFaults: Sendable, Hashable {
   public var queryServerError: FaultRule?
   /// Query API (and App API) calls answered `429` (no `Retry-After`), one at a time.
   public var queryTooManyRequests: FaultRule?
+  /// `200` whose body is, or ends in, Mixpanel's JSON error object (a proxy or gateway in
+  /// between, an incident, an error written after part of the body).
+  public var errorObject: ErrorObject?
+  /// `200` with an empty body for a request whose days hold events.
+  public var emptyBody: FaultRule?
+  /// `400` whose error text quotes the request's `Authorization` header back.
+  public var echoAuthorization: FaultRule?
+  /// One line with raw control bytes (ESC, CR, BEL, NUL) inside an otherwise normal body.
+  public var controlBytes: FaultRule?
 
   public init(
     seed: UInt64 = 0, status5xx: FaultRule? = nil, burst429: Burst429? = nil,
     cutMidLine: CutMidLine? = nil, terminatedEarly: TerminatedEarly? = nil,
     malformedLine: FaultRule? = nil, stallMidBody: Pause? = nil, slowFirstByte: Pause? = nil,
     dribble: Dribble? = nil, staleConnection: FaultRule? = nil, queryServerError: FaultRule? = nil,
-    queryTooManyRequests: FaultRule? = nil
+    queryTooManyRequests: FaultRule? = nil, errorObject: ErrorObject? = nil, emptyBody: FaultRule? = nil,
+    echoAuthorization: FaultRule? = nil, controlBytes: FaultRule? = nil
   ) {
+    self.errorObject = errorObject
+    self.emptyBody = emptyBody
+    self.echoAuthorization = echoAuthorization
+    self.controlBytes = controlBytes
     self.seed = seed
     self.status5xx = status5xx
     self.burst429 = burst429
@@ -106,6 +120,21 @@ public struct FakeFaults: Sendable, Hashable {
       self.rule = rule
       self.linesBefore = linesBefore
       self.marker = marker
+    }
+  }
+
+  public struct ErrorObject: Sendable, Hashable {
+    public var rule: FaultRule
+    /// Whole lines before the error object; 0 = the object is the body (the default).
+    public var linesBefore: Int
+    public var message: String
+
+    public init(
+      rule: FaultRule, linesBefore: Int = 0, message: String = "Internal server error, please retry"
+    ) {
+      self.rule = rule
+      self.linesBefore = max(0, linesBefore)
+      self.message = message
     }
   }
 

@@ -48,7 +48,19 @@ final class FaultInjector: Sendable {
       var rng = SplitMix64(self.faults.seed, 2, state.bodyRequests)
       state.bodyRequests += 1
       let rolls = (0..<6).map { _ in rng.unit() }
+      let more = (0..<3).map { _ in rng.unit() }
       let f = self.faults
+      if let error = f.errorObject, Self.fires(error.rule, roll: more[0], key: "errorObject", state: &state) {
+        return .errorObject(linesBefore: error.linesBefore, message: error.message)
+      }
+      if let rule = f.emptyBody, lineCount > 0,
+        Self.fires(rule, roll: more[1], key: "emptyBody", state: &state)
+      {
+        return .emptyBody
+      }
+      if let rule = f.controlBytes, Self.fires(rule, roll: more[2], key: "controlBytes", state: &state) {
+        return .controlBytes
+      }
       if let cut = f.cutMidLine, lineCount >= 1,
         Self.fires(cut.rule, roll: rolls[0], key: "cutMidLine", state: &state)
       {
@@ -89,6 +101,15 @@ final class FaultInjector: Sendable {
       var rng = SplitMix64(self.faults.seed, 3, state.reusedRequests)
       state.reusedRequests += 1
       return Self.fires(rule, roll: rng.unit(), key: "staleConnection", state: &state)
+    }
+  }
+
+  /// Whether to answer an export with a 400 that quotes its `Authorization` header.
+  func echoesAuthorization() -> Bool {
+    guard let rule = self.faults.echoAuthorization else { return false }
+    return self.state.withLock { state in
+      var rng = SplitMix64(self.faults.seed, 5, state.preflightRequests)
+      return Self.fires(rule, roll: rng.unit(), key: "echoAuthorization", state: &state)
     }
   }
 

@@ -8,6 +8,9 @@ enum InjectedFault: Equatable {
   case stallMidBody(Duration)
   case slowFirstByte(Duration)
   case dribble(chunkBytes: Int, interval: Duration)
+  case errorObject(linesBefore: Int, message: String)
+  case emptyBody
+  case controlBytes
 
   var name: String {
     switch self {
@@ -19,6 +22,9 @@ enum InjectedFault: Equatable {
     case .stallMidBody: "stallMidBody"
     case .slowFirstByte: "slowFirstByte"
     case .dribble: "dribble"
+    case .errorObject(let linesBefore, _): linesBefore == 0 ? "errorObject" : "trailingErrorObject"
+    case .emptyBody: "emptyBody"
+    case .controlBytes: "controlBytes"
     }
   }
 }

@@ -113,6 +113,14 @@ struct RequestRouter: Sendable {
     case .failure(let error): return (.respond(.jsonError(.badRequest, error.message, request: uri)), nil)
     case .success(let parsed): request = parsed
     }
+    if self.faults.echoesAuthorization() {
+      // A gateway that quotes the request back: the credentials come with it.
+      let authorization = head.headers.first(name: "authorization") ?? ""
+      var plan = ResponsePlan.jsonError(
+        .badRequest, "malformed request: Authorization: \(authorization); uri \(uri)", request: uri)
+      plan.fault = "echoAuthorization"
+      return (.respond(plan), nil)
+    }
     let admitted: RateLimiter?
     switch self.admit(self.rateLimiter, uri: uri) {
     case .failure(let limited): return (.respond(limited.plan), nil)

@@ -83,6 +83,22 @@ struct ResponsePlan {
       plan.dribble = (chunkBytes, interval)
     case .slowFirstByte(let duration):
       plan.firstByteDelay = duration
+    case .errorObject(let linesBefore, let message):
+      var object: [UInt8] = Array("{\"request\": \"/api/2.0/export\", \"error\": ".utf8)
+      JSONByteWriter.appendQuoted(message, to: &object)
+      object.append(contentsOf: Array("}\n".utf8))
+      plan.pieces = body.prefix(lines: min(linesBefore, body.lineCount)) + [ByteBuffer(bytes: object)]
+      plan.contentLength = plan.pieces.reduce(0) { $0 + $1.readableBytes }
+    case .emptyBody:
+      plan.pieces = []
+      plan.contentLength = 0
+    case .controlBytes:
+      let at = body.lineCount / 2
+      let line = ByteBuffer(
+        bytes: Array(
+          "{\"event\":\"Bad\u{1B}[31mRed\r\u{07}\",\"properties\":{\"time\":17,\"x\":\"\u{0}\"}}\n".utf8))
+      plan.pieces = body.prefix(lines: at) + [line] + body.suffix(fromLine: at)
+      plan.contentLength = body.byteCount + line.readableBytes
     case .serverError, .tooManyRequests, nil:
       break
     }

@@ -82,7 +82,7 @@ struct ExportCommand: AsyncParsableCommand {
     } catch is CancellationError {
       throw ExitCode(130)
     } catch {
-      throw ExitStatus.fail(error)
+      throw ExitStatus.fail(error, format: logFormat)
     }
   }
 
@@ -179,10 +179,9 @@ struct ExportCommand: AsyncParsableCommand {
         dailySummary = finishedDailies
       case .failed(let error): throw error
       case .signal(let number):
-        FileHandle.standardError.write(
-          Data(
-            "error: interrupted by signal \(number); committed windows are kept, run again to continue\n".utf8
-          ))
+        ExitStatus.printError(
+          "interrupted by signal \(number); committed windows are kept, run again to continue",
+          format: logFormat)
         throw ExitCode(SignalWatcher.exitStatus(number))
       case .watcherStopped: throw ExitCode(1)
       }
@@ -191,13 +190,13 @@ struct ExportCommand: AsyncParsableCommand {
       if let dailySummary { print(dailySummary.text) }
       let failedWindows = summary?.failedWindows ?? []
       for window in failedWindows {
-        FileHandle.standardError.write(Data("error: \(window.error ?? "window failed")\n".utf8))
+        ExitStatus.printError(window.error ?? "window failed", format: logFormat)
       }
       for stream in tableSummary?.failedStreams ?? [] {
-        FileHandle.standardError.write(Data("error: \(stream.message ?? "\(stream.stream) failed")\n".utf8))
+        ExitStatus.printError(stream.message ?? "\(stream.stream) failed", format: logFormat)
       }
       for stream in dailySummary?.failedStreams ?? [] {
-        FileHandle.standardError.write(Data("error: \(stream.message ?? "\(stream.stream) failed")\n".utf8))
+        ExitStatus.printError(stream.message ?? "\(stream.stream) failed", format: logFormat)
       }
       if !failedWindows.isEmpty || !(tableSummary?.failedStreams.isEmpty ?? true)
         || !(dailySummary?.failedStreams.isEmpty ?? true)
@@ -209,7 +208,17 @@ struct ExportCommand: AsyncParsableCommand {
       let incomplete = dailySummary?.streams.contains {
         $0.status == .skipped && $0.windowsCommitted < $0.windows
       }
-      if incomplete != true, let runID = summary?.runID ?? tableSummary?.runID ?? dailySummary?.runID {
+      // start_date after today: nothing was fetched, which is not a complete lake (ExportRun
+      // warned, naming the date, when export ran).
+      let today = Planner.today(now: Date(), zone: TimeZone(identifier: loaded.exportDayZone)!)
+      let startsInFuture = loaded.startDate > today
+      if startsInFuture, !exportsEvents {
+        logger.warning(
+          "plan.start_date_in_future", metadata: ["start_date": "\(loaded.startDate)", "today": "\(today)"])
+      }
+      if incomplete != true, !startsInFuture,
+        let runID = summary?.runID ?? tableSummary?.runID ?? dailySummary?.runID
+      {
         try SuccessMarker.write(lake: loaded.lake, runID: runID)
       }
     } catch let exit as ExitCode {
@@ -217,7 +226,7 @@ struct ExportCommand: AsyncParsableCommand {
     } catch is CancellationError {
       throw ExitCode(130)
     } catch {
-      throw ExitStatus.fail(error)
+      throw ExitStatus.fail(error, format: logFormat)
     }
   }
 }

@@ -67,7 +67,8 @@ struct RetryPolicyTests {
   func retryAfter() {
     let low = RetryPolicy(jitter: { _ in .zero })
     let high = RetryPolicy(jitter: { $0 })
-    for seconds in [0.5, 1, 7, 120, 3600] {
+    // Below max_retry_wait (an hour): retryAfterCeiling covers longer ones.
+    for seconds in [0.5, 1, 7, 120, 3500] {
       let failure = http(.rateLimited, 429, retryAfter: seconds)
       let floor = Duration.milliseconds(Int64(seconds * 1000))
       #expect(low.decide(failure, attempt: 1, windowDays: 1) == .retry(after: floor))
@@ -106,7 +107,7 @@ struct RetryPolicyTests {
   @Test(
     "exhausted transient failures split a window of two days or more, and fail a one-day window",
     arguments: [
-      http(.server, 500), http(.transport, nil), .truncatedBody, .invalidLine, .terminatedEarly, .idleTimeout,
+      http(.server, 500), .truncatedBody, .invalidLine, .idleTimeout, .stalled, .emptyDayNotConfirmed,
     ] as [RetryableFailure])
   func exhaustion(failure: RetryableFailure) {
     #expect(ceiling.decide(failure, attempt: 6, windowDays: 2) == .split)
@@ -117,6 +118,57 @@ struct RetryPolicyTests {
       return
     }
     #expect(reason.contains("6 attempts") && reason.contains(failure.description))
+  }
+
+  @Test("a connection that fails before any byte never splits: halves would fail the same way")
+  func transportNeverSplits() {
+    for days in [1, 2, 30] {
+      guard case .fail(let reason) = ceiling.decide(http(.transport, nil), attempt: 6, windowDays: days)
+      else {
+        Issue.record("a transport failure must not split a \(days)-day window")
+        continue
+      }
+      #expect(reason.contains("6 attempts"))
+    }
+    #expect(ceiling.decide(http(.transport, nil), attempt: 1, windowDays: 30) == .retry(after: .seconds(2)))
+  }
+
+  @Test("'terminated early' splits a window of two days or more at once, and retries a one-day window")
+  func terminatedEarlySplitsAtOnce() {
+    #expect(ceiling.decide(.terminatedEarly, attempt: 1, windowDays: 2) == .split)
+    #expect(ceiling.decide(.terminatedEarly, attempt: 1, windowDays: 30) == .split)
+    #expect(ceiling.decide(.terminatedEarly, attempt: 1, windowDays: 1) == .retry(after: .seconds(2)))
+    guard case .fail = ceiling.decide(.terminatedEarly, attempt: 6, windowDays: 1) else {
+      Issue.record("a one-day window that keeps ending early fails once attempts run out")
+      return
+    }
+  }
+
+  @Test("Retry-After is waited max_retry_wait at most (an hour by default), seconds or HTTP date")
+  func retryAfterCeiling() {
+    #expect(
+      ceiling.decide(http(.rateLimited, 429, retryAfter: 100_000), attempt: 1, windowDays: 1)
+        == .retry(after: .seconds(3_600)))
+    let short = RetryPolicy(maxRetryWait: .seconds(120), jitter: { $0 })
+    #expect(
+      short.decide(http(.rateLimited, 429, retryAfter: 100_000), attempt: 1, windowDays: 1)
+        == .retry(after: .seconds(120)))
+    #expect(
+      short.decide(http(.rateLimited, 429, retryAfter: 119.5), attempt: 1, windowDays: 1)
+        == .retry(after: .seconds(120)), "jitter never lifts a wait above the ceiling")
+    #expect(
+      short.decide(http(.rateLimited, 429, retryAfter: 5), attempt: 1, windowDays: 1)
+        == .retry(after: .seconds(6)))
+    let in2099 = RetryAfter.seconds("Thu, 01 Jan 2099 00:00:00 GMT")
+    #expect(in2099 != nil)
+    #expect(
+      short.decide(http(.rateLimited, 429, retryAfter: in2099), attempt: 1, windowDays: 1)
+        == .retry(after: .seconds(120)))
+    var query = RetryPolicy.query(maxRetryWait: .seconds(90))
+    query.jitter = { $0 }
+    #expect(
+      query.decide(http(.rateLimited, 429, retryAfter: 86_400), attempt: 1, windowDays: 1)
+        == .retry(after: .seconds(90)))
   }
 
   @Test("exhausted 429s fail rather than split: halves would spend the same exhausted budget")

@@ -24,6 +24,24 @@ struct JSONLineScannerTests {
     #expect(Self.slice(line, fields.insertID) == #""5d2b""#)
   }
 
+  @Test(
+    "a line is an event only with a string 'event' and an object 'properties'",
+    arguments: [
+      (#"{"event":"A","properties":{"time":1}}"#, true),
+      (#"{"event":"A","properties":{}}"#, true),
+      (#"{"properties":{"time":1},"event":"A"}"#, true),
+      (#"{"request": "/api/2.0/export", "error": "Internal error"}"#, false),
+      (#"{"event":"A"}"#, false),
+      (#"{"event":"A","properties":"x"}"#, false),
+      (#"{"event":"A","properties":[{"time":1}]}"#, false),
+      (#"{"event":7,"properties":{"time":1}}"#, false),
+      (#"{"x":{"event":"A","properties":{}}}"#, false),
+      (#"{"properties":{"time":1,"event":"A","properties":{}}}"#, false),
+    ])
+  func eventShape(line: String, isEvent: Bool) throws {
+    #expect(try Self.scan(line).isEvent == isEvent, "\(line)")
+  }
+
   @Test("a fractional or negative time is truncated, an exponent or overflow gives nil")
   func timeNumbers() throws {
     #expect(try Self.scan(#"{"properties":{"time":1717243512.75}}"#).time == 1_717_243_512)

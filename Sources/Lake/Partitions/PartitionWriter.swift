@@ -1,3 +1,5 @@
+import Glibc
+
 /// Writes one partition's part files for one window: rolls to a new part past `maxPartBytes`,
 /// and can close its open part early (``suspend()``) to give its codec memory back.
 final class PartitionWriter {
@@ -87,6 +89,9 @@ final class PartitionWriter {
       try? FileSystem.remove("\(directory)/\(settings.commitMode.stagingName(for: file.path))")
     }
     finished = []
+    // A folder this writer created for a day that was never committed goes too (rmdir removes
+    // only an empty folder: a committed partition keeps at least its manifest).
+    _ = rmdir(directory)
   }
 }
 

@@ -84,6 +84,11 @@ public final class WindowWriter {
     return writer
   }
 
+  /// Rows appended so far to each day of the window, in order (empty days included).
+  public var rowsPerDay: [(day: Day, rows: Int)] {
+    partitions.enumerated().map { (days.lowerBound.adding(days: $0.offset), $0.element?.rows ?? 0) }
+  }
+
   /// Rows appended so far.
   public var rows: Int { partitions.reduce(outOfWindow?.rows ?? 0) { $0 + ($1?.rows ?? 0) } }
 

@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+import Glibc
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -17,6 +18,10 @@ public struct MixpanelClientConfiguration: Sendable {
   public var acceptGzip: Bool
   /// Sent as `workspace_id` on Query API calls (projects with data views); never on export.
   public var workspaceID: Int?
+  /// How soon after sending a closed connection counts as stale (the keep-alive race) rather
+  /// than as a failed request. Tests on busy machines widen it, so that a slow scheduler cannot
+  /// turn the race into a failure.
+  public var staleConnectionWindow: Duration = .seconds(1)
 
   public init(
     endpoints: Endpoints, credentials: Credentials, userAgent: String = "mixpanel-lake",
@@ -79,7 +84,9 @@ public struct MixpanelClient: Sendable {
     do {
       do {
         response = try await self.http.execute(http, timeout: .hours(24), logger: logger)
-      } catch  where Self.isStaleConnection(error) && ContinuousClock.now - sent < Self.staleConnectionWindow
+      } catch
+        where Self.isStaleConnection(error)
+        && ContinuousClock.now - sent < configuration.staleConnectionWindow
       {
         // The server closed the kept-alive connection as this GET went out, before any answer:
         // send it once more, on a new connection (RFC 9112 §9.3.1). No attempt is used up. A
@@ -95,19 +102,20 @@ public struct MixpanelClient: Sendable {
       let body = (try? await response.body.collect(upTo: 64 << 10)).map { Array(buffer: $0) } ?? []
       throw MixpanelAPIError.fromStatus(
         Int(response.status.code), body: body, retryAfter: response.headers.first(name: "Retry-After"),
-        context: context)
+        context: context, scrubber: configuration.credentials.scrubber)
     }
     return try await consume(response.body)
   }
-
-  /// How soon after sending a closed connection counts as stale rather than as a failed request.
-  static let staleConnectionWindow = Duration.seconds(1)
 
   /// Whether a request failed because its pooled connection had been closed by the server before
   /// any response arrived (keep-alive's race with the server's idle timeout).
   static func isStaleConnection(_ error: any Error) -> Bool {
     if let error = error as? ChannelError, error == .ioOnClosedChannel { return true }
     if let error = error as? HTTPClientError, error == .remoteConnectionClosed { return true }
+    // The close can also surface as a reset or a broken pipe while the request was written.
+    if let error = error as? IOError, error.errnoCode == ECONNRESET || error.errnoCode == EPIPE {
+      return true
+    }
     return false
   }
 

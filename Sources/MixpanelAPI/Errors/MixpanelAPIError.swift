@@ -1,7 +1,8 @@
 /// A failed call to Mixpanel, as one line that says what went wrong and what to do.
 ///
 /// The message never holds a credential: it is built from the status, the server's error text
-/// and the request's path and dates, never from headers.
+/// (scrubbed of every form of the secrets, which a server or proxy may echo) and the request's
+/// path and dates, never from headers.
 public struct MixpanelAPIError: Error, CustomStringConvertible, Sendable {
   /// What kind of failure this is; the retry policy and the exit code switch on it.
   public enum Kind: Sendable, Equatable {
@@ -67,7 +68,7 @@ public struct MixpanelAPIError: Error, CustomStringConvertible, Sendable {
   }
 
   static func fromStatus(
-    _ status: Int, body: [UInt8], retryAfter: String?, context: String
+    _ status: Int, body: [UInt8], retryAfter: String?, context: String, scrubber: SecretScrubber? = nil
   ) -> MixpanelAPIError {
     let kind: Kind
     switch status {
@@ -81,7 +82,8 @@ public struct MixpanelAPIError: Error, CustomStringConvertible, Sendable {
     default: kind = .unexpectedStatus
     }
     return MixpanelAPIError(
-      kind: kind, status: status, serverMessage: ErrorBody.message(body),
+      kind: kind, status: status,
+      serverMessage: scrubber?.scrub(ErrorBody.message(body)) ?? ErrorBody.message(body),
       retryAfterSeconds: retryAfter.flatMap { RetryAfter.seconds($0) }, context: context)
   }
 }

@@ -20,7 +20,9 @@
 /// ``query(maxAttempts:)`` is the Query API's policy: a 429 there waits 60 s at least (§12.2).
 ///
 /// A 429 with `Retry-After: s` waits `s` plus a jitter of at most `retryAfterSpread` (1 s by
-/// default): never less than the server asked, and never jittered below it. The caller should
+/// default): never less than the server asked, and never jittered below it, but never longer
+/// than `maxRetryWait` (an hour by default, the `max_retry_wait` key): a `Retry-After` of days,
+/// or an HTTP date years ahead, is a broken server or proxy, not a reason to sleep for days. The caller should
 /// also ``RateLimiter/penalize(for:)`` its limiter by the same delay, so that other requests to
 /// the same API hold off too.
 ///
@@ -29,10 +31,15 @@
 ///
 /// | failure                                      | window ≥ 2 days | one-day window |
 /// | -------------------------------------------- | --------------- | -------------- |
-/// | 5xx, transport, truncated, invalid line, terminated early, idle timeout | `.split` | `.fail` |
+/// | 5xx, truncated, invalid line, idle timeout, stall, unconfirmed empty day | `.split` | `.fail` |
+/// | transport (refused, reset, timed out before any byte) | `.fail` | `.fail`   |
 /// | 429                                          | `.fail`         | `.fail`        |
 ///
-/// A 429 never splits: halves are two requests against the same exhausted budget.
+/// A 429 never splits: halves are two requests against the same exhausted budget. A transport
+/// failure never splits: a smaller window cannot fix a connection that fails before any byte.
+/// `terminated early` on a window of two days or more splits at once, on the first attempt:
+/// Mixpanel says so when an answer is too large or too slow, and the same request would end
+/// early again.
 public struct RetryPolicy: Sendable {
   /// Attempts per request, the first one included.
   public var maxAttempts: Int
@@ -48,6 +55,8 @@ public struct RetryPolicy: Sendable {
   public var retryAfterSpread: Duration
   /// Least wait after a 429 without `Retry-After`.
   public var minimumRateLimitDelay: Duration
+  /// Longest wait a server's `Retry-After` can impose.
+  public var maxRetryWait: Duration
   /// Picks a delay in `0...bound` (full jitter). Tests inject a deterministic one.
   public var jitter: @Sendable (_ bound: Duration) -> Duration
 
@@ -58,7 +67,7 @@ public struct RetryPolicy: Sendable {
     transientBaseDelay: Duration = .seconds(2),
     transientMaxDelay: Duration = .seconds(5 * 60),
     retryAfterSpread: Duration = .seconds(1),
-    minimumRateLimitDelay: Duration = .zero,
+    minimumRateLimitDelay: Duration = .zero, maxRetryWait: Duration = .seconds(3600),
     jitter: @escaping @Sendable (_ bound: Duration) -> Duration = RetryPolicy.fullJitter
   ) {
     precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
@@ -70,12 +79,15 @@ public struct RetryPolicy: Sendable {
     self.transientMaxDelay = transientMaxDelay
     self.retryAfterSpread = retryAfterSpread
     self.minimumRateLimitDelay = minimumRateLimitDelay
+    self.maxRetryWait = maxRetryWait
     self.jitter = jitter
   }
 
   /// For Query API calls: a 429 without `Retry-After` waits 60 s at least, then 60–120 s, …
-  public static func query(maxAttempts: Int = 6) -> RetryPolicy {
-    RetryPolicy(maxAttempts: maxAttempts, baseDelay: .seconds(60), minimumRateLimitDelay: .seconds(60))
+  public static func query(maxAttempts: Int = 6, maxRetryWait: Duration = .seconds(3600)) -> RetryPolicy {
+    RetryPolicy(
+      maxAttempts: maxAttempts, baseDelay: .seconds(60), minimumRateLimitDelay: .seconds(60),
+      maxRetryWait: maxRetryWait)
   }
 
   /// A uniformly random delay in `0...bound`, from the system's random source.
@@ -107,15 +119,26 @@ public struct RetryPolicy: Sendable {
       case .server, .transport:
         backoff = (transientBaseDelay, transientMaxDelay)
       }
-    case .truncatedBody, .invalidLine, .terminatedEarly, .idleTimeout:
+    case .terminatedEarly where windowDays >= 2:
+      // Mixpanel ends an answer early when it is too large or too slow: the same window again
+      // ends early again, so split at once instead of spending attempts on it.
+      return .split
+    case .truncatedBody, .invalidLine, .terminatedEarly, .idleTimeout, .stalled, .emptyDayNotConfirmed:
       backoff = (transientBaseDelay, transientMaxDelay)
     }
     guard attempt < maxAttempts else {
+      // A connection refused, reset or timed out before any byte of an answer is not about the
+      // window's size: halves would fail the same way.
+      if case .http(let error) = failure, error.kind == .transport {
+        return .fail(reason: "gave up after \(attempt) attempts: \(failure.description)")
+      }
       if windowDays >= 2 { return .split }
       return .fail(reason: "gave up after \(attempt) attempts: \(failure.description)")
     }
     if let retryAfter {
-      return .retry(after: retryAfter + clamped(jitter(retryAfterSpread), to: retryAfterSpread))
+      guard retryAfter < maxRetryWait else { return .retry(after: maxRetryWait) }
+      return .retry(
+        after: min(maxRetryWait, retryAfter + clamped(jitter(retryAfterSpread), to: retryAfterSpread)))
     }
     let ceiling = Self.exponential(base: backoff.base, cap: backoff.cap, failedAttempt: attempt)
     if case .http(let error) = failure, error.kind == .rateLimited {

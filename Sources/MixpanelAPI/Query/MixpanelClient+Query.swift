@@ -104,7 +104,8 @@ extension MixpanelClient {
       guard (200..<300).contains(Int(response.status.code)) else {
         throw MixpanelAPIError.fromStatus(
           Int(response.status.code), body: Array(Array(buffer: body).prefix(64 << 10)),
-          retryAfter: response.headers.first(name: "Retry-After"), context: context)
+          retryAfter: response.headers.first(name: "Retry-After"), context: context,
+          scrubber: configuration.credentials.scrubber)
       }
       return Array(buffer: body)
     }

@@ -19,7 +19,8 @@ public enum ConfigLoader {
     "lake", "state", "compression", "compression_level", "max_concurrent_windows", "max_part_bytes",
     "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
     "streams", "projects", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
-    "max_attempts", "http_compression", "record_format", "dedupe", "commit_mode",
+    "max_attempts", "max_retry_wait", "max_consecutive_failures", "http_compression", "record_format",
+    "dedupe", "commit_mode",
     // full-table streams (engage, cohorts, cohort_members, annotations)
     "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
   ]
@@ -132,6 +133,11 @@ public enum ConfigLoader {
     }
     var streams = try overrides.streams ?? values.stringList("streams") ?? ["export"]
     if streams.contains("all") { streams = supportedStreams }
+    guard !streams.isEmpty else {
+      throw ConfigError.invalid(
+        "streams",
+        "the list is empty: name at least one of \(supportedStreams.joined(separator: ", ")) (or all)")
+    }
     for stream in streams where !supportedStreams.contains(stream) {
       throw ConfigError.invalid(
         "streams",
@@ -178,6 +184,8 @@ public enum ConfigLoader {
       engagePageSize: try values.int("engage_page_size", range: 1...10_000) ?? 1_000,
       snapshots: try values.bool("snapshots") ?? false)
     config.workspaceID = try values.int("workspace_id", range: 1...Int.max)
+    config.maxRetryWaitSeconds = try values.int("max_retry_wait", range: 1...86_400) ?? 3_600
+    config.maxConsecutiveFailures = try values.int("max_consecutive_failures", range: 1...10_000) ?? 12
     return config
   }
 

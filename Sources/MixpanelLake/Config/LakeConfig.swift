@@ -45,6 +45,9 @@ public struct LakeConfig: Sendable {
   public var httpCompression: Bool
   /// Test hook: makes chosen file writes fail (a full disk, an unwritable mount).
   public var failureInjector: FailureInjector?
+  /// Test hook: how soon after sending a closed kept-alive connection counts as stale and the
+  /// request is resent (``MixpanelClientConfiguration/staleConnectionWindow``).
+  public var staleConnectionWindow: Duration = .seconds(1)
   /// Mixpanel's Query API limits (60/hour, 5 concurrent), configurable; every engage page,
   /// cohorts/list and annotations call takes a permit.
   public var queryRateLimit: RateLimitPolicy = .query
@@ -56,6 +59,22 @@ public struct LakeConfig: Sendable {
   /// The global data view's id, sent as `workspace_id` on Query API calls (projects with data
   /// views: a filtered view would count fewer events).
   public var workspaceID: Int? = nil
+  /// Longest wait a server's `Retry-After` can impose, in seconds (`max_retry_wait`).
+  public var maxRetryWaitSeconds: Int = 3_600
+  /// Export requests failing the same way in a row, across windows, that stop the whole run
+  /// (`max_consecutive_failures`): a wrong region or a day too large for one request fails every
+  /// request alike, and retrying them all would burn hours of the hourly budget.
+  public var maxConsecutiveFailures: Int = 12
+
+  /// The export's retry policy: `max_attempts` and `max_retry_wait`.
+  public var exportRetryPolicy: RetryPolicy {
+    RetryPolicy(maxAttempts: maxAttempts, maxRetryWait: .seconds(maxRetryWaitSeconds))
+  }
+
+  /// The Query API's retry policy: `max_attempts` and `max_retry_wait`.
+  public var queryRetryPolicy: RetryPolicy {
+    .query(maxAttempts: maxAttempts, maxRetryWait: .seconds(maxRetryWaitSeconds))
+  }
 
   /// The zone whose calendar days the export API uses for this project (mixpanel-api.md §14.2).
   public var exportDayZone: String { legacyProjectTimezone ? projectTimezone : "UTC" }
@@ -70,9 +89,11 @@ public struct LakeConfig: Sendable {
   }
 
   public var clientConfiguration: MixpanelClientConfiguration {
-    MixpanelClientConfiguration(
+    var configuration = MixpanelClientConfiguration(
       endpoints: endpoints, credentials: credentials, userAgent: userAgent,
       requestTimeoutSeconds: requestTimeoutSeconds, acceptGzip: httpCompression, workspaceID: workspaceID)
+    configuration.staleConnectionWindow = staleConnectionWindow
+    return configuration
   }
 }
 

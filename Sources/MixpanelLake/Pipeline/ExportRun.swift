@@ -34,17 +34,19 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     self.logger = logger
     self.clock = clock
     self.now = now
-    self.retryPolicy = retryPolicy ?? RetryPolicy(maxAttempts: config.maxAttempts)
+    self.retryPolicy = retryPolicy ?? config.exportRetryPolicy
   }
 
   /// Plans the run from the config, the state file and today.
   public func plan() throws -> ExportPlan {
     let state = try StateStore.read(config.resolvedStatePath)
     let bookmark = state.bookmarks["export"].flatMap(Timestamp.parse)
+    let today = Planner.today(now: now(), zone: TimeZone(identifier: config.exportDayZone)!)
+    try Planner.checkBookmark(
+      bookmark, text: state.bookmarks["export"], today: today, statePath: config.resolvedStatePath)
     return Planner.plan(
       startDate: config.startDate, endDate: config.endDate, bookmark: bookmark,
-      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize,
-      today: Planner.today(now: now(), zone: TimeZone(identifier: config.exportDayZone)!))
+      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize, today: today)
   }
 
   /// Runs the plan; returns the summary (also written to `_runs/`). Throws only for problems
@@ -75,21 +77,43 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     let runID = RunSummary.makeRunID(started)
     var summary = RunSummary(runID: runID, startedAt: started, plan: plan)
     try SuccessMarker.clear(lake: config.lake)
+    if startsInFuture(plan) {
+      logger.warning(
+        "plan.start_date_in_future",
+        metadata: [
+          "start_date": "\(config.startDate)", "today": "\(plan.today)",
+          "fix": "nothing to export before start_date; check start_date if this is a mistake",
+        ])
+    }
     logger.info("run.start", metadata: ["run_id": "\(runID)", "windows": "\(plan.windows.count)"])
 
     var tracker = BookmarkTracker(
       windows: plan.windows, bookmark: state.bookmarks["export"].flatMap(Timestamp.parse))
     let limiter = RateLimiter(policy: config.exportRateLimit, clock: clock, logger: logger)
     let wallClock = now
+    // Confirming an emptied day takes Query API calls: under their own limiter and policy.
+    let counter = QueryCaller(
+      limiter: RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger),
+      retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
+    let zone = TimeZone(identifier: config.projectTimezone)!
     var stopError: (any Error)?
     try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) {
       client in
+      let emptyDays = EmptyDayGuard(
+        config: config, logger: logger, projectToday: { Planner.today(now: wallClock(), zone: zone) },
+        counts: { request in
+          var stats = CallStats()
+          return try await counter.call("events counts", stats: &stats) {
+            try await client.eventCounts(request)
+          }
+        })
       let task = WindowTask(
         fetcher: WindowFetcher(
           client: client, config: config, runID: runID, runToken: runID, logger: logger,
           now: { Int64(wallClock().timeIntervalSince1970) }, progress: progress,
-          slots: ProcessingSlots(limit: ProcessInfo.processInfo.activeProcessorCount)),
-        limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger)
+          slots: ProcessingSlots(limit: ProcessInfo.processInfo.activeProcessorCount), emptyDays: emptyDays),
+        limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger,
+        streak: FailureStreak(limit: config.maxConsecutiveFailures))
       await WindowScheduler.run(plan.windows, maxConcurrent: config.maxConcurrentWindows, task: task) {
         outcome in
         switch outcome {
@@ -124,16 +148,21 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     try RunSummary.write(summary, lake: config.lake)
     if let stopError { throw stopError }
     if Task.isCancelled { throw CancellationError() }
-    if marksSuccess, summary.failedWindows.isEmpty {
+    if marksSuccess, summary.failedWindows.isEmpty, !startsInFuture(plan) {
       try SuccessMarker.write(lake: config.lake, runID: runID)
     }
     return summary
   }
 
+  /// Whether `start_date` lies after today: nothing to fetch yet, which is not a success.
+  public func startsInFuture(_ plan: ExportPlan) -> Bool {
+    config.startDate > plan.today
+  }
+
   /// Errors that make every other window fail too: stop starting new ones.
   static func stopsRun(_ error: any Error) -> Bool {
     if let error = error as? MixpanelAPIError { return error.isAuthProblem }
-    if error is LakeError || error is CancellationError { return true }
+    if error is LakeError || error is CancellationError || error is RunStoppedError { return true }
     return false
   }
 }

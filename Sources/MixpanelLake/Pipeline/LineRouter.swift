@@ -1,6 +1,7 @@
 import CalendarDay
 import Foundation
 import Lake
+import MixpanelAPI
 import NDJSON
 
 /// Validates each line and hands it to the writer under the day its `properties.time` falls in,
@@ -43,12 +44,20 @@ final class LineRouter {
         writer.window, line: lines + 1, detail: "\(error)", preview: Self.preview(line),
         terminatedEarly: Self.contains(line, "terminated early"))
     }
-    // Mixpanel's "terminated early" marker can come as a JSON line too; an event (a line with a
-    // top-level "event") is never taken for it, whatever its properties say.
-    if fields.event == nil, Self.contains(line, "terminated early") {
-      throw WindowError.invalidLine(
-        writer.window, line: lines + 1, detail: "a line that is not an event says 'terminated early'",
-        preview: Self.preview(line), terminatedEarly: true)
+    // An event is an object with a string "event" and an object "properties". Anything else in
+    // a 200 body is a failure written where data was expected: Mixpanel's "terminated early"
+    // marker as JSON, or an error object (`{"error": "…"}`) from Mixpanel or a proxy, whole or
+    // after part of the body. Stored as a row it would replace the window's days with nothing.
+    // An event is never taken for a marker, whatever its properties say.
+    guard fields.isEvent else {
+      if Self.contains(line, "terminated early") {
+        throw WindowError.invalidLine(
+          writer.window, line: lines + 1, detail: "a line that is not an event says 'terminated early'",
+          preview: Self.preview(line), terminatedEarly: true)
+      }
+      throw WindowError.notAnEvent(
+        writer.window, line: lines + 1, serverError: Self.errorText(line),
+        preview: Self.preview(line))
     }
     lines += 1
     // A time beyond ±3 million years is no time at all (and would overflow the day math).
@@ -114,10 +123,20 @@ final class LineRouter {
     return false
   }
 
-  /// The start of a bad line, for the error message (Mixpanel's `terminated early` shows here).
+  /// The start of a bad line, for the error message (Mixpanel's `terminated early` shows here),
+  /// with control characters escaped (`\u001b`): a server's bytes never drive the terminal.
   static func preview(_ line: UnsafeRawBufferPointer) -> String {
-    let text = String(decoding: line.prefix(60), as: UTF8.self)
+    let text = ServerText.escapingControls(String(decoding: line.prefix(60), as: UTF8.self))
     return line.count > 60 ? text + "…" : text
+  }
+
+  /// The server's message when `line` is an error object (`error`, else `message`), escaped.
+  static func errorText(_ line: UnsafeRawBufferPointer) -> String? {
+    guard line.count <= 64 << 10,
+      let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+    else { return nil }
+    guard let text = (object["error"] as? String) ?? (object["message"] as? String) else { return nil }
+    return ServerText.escapingControls(String(text.prefix(300)))
   }
 }
 

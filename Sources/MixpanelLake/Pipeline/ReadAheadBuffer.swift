@@ -18,6 +18,8 @@ import NIOCore
 final class ReadAheadBuffer: Sendable {
   private struct State {
     var chunks: [ByteBuffer] = []
+    /// Every byte sent so far (the stall watchdog compares two samples).
+    var receivedBytes = 0
     var head = 0
     var bufferedBytes = 0
     var ended = false
@@ -53,6 +55,12 @@ final class ReadAheadBuffer: Sendable {
     self.limitBytes = limitBytes
   }
 
+  /// Bytes received so far, and whether the parser is behind (chunks wait for it, or the sender
+  /// waits for room): then a slow flow is this side's back-pressure, not a stalled server.
+  var flow: (receivedBytes: Int, parserBehind: Bool) {
+    state.withLockedValue { ($0.receivedBytes, $0.bufferedBytes > 0 || $0.sender != nil) }
+  }
+
   /// Whether a sender is parked waiting for room (for tests).
   var senderIsWaiting: Bool { state.withLockedValue { $0.sender != nil } }
 
@@ -68,9 +76,11 @@ final class ReadAheadBuffer: Sendable {
         if state.ended { return .closed }
         if let receiver = state.receiver {
           state.receiver = nil
+          state.receivedBytes += chunk.readableBytes
           return .delivered(receiver)
         }
         guard state.hasRoom(limitBytes: limitBytes, limitChunks: limitChunks) else { return .full }
+        state.receivedBytes += chunk.readableBytes
         state.chunks.append(chunk)
         state.bufferedBytes += chunk.readableBytes
         return .delivered(nil)

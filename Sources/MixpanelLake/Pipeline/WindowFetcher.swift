@@ -16,6 +16,10 @@ import NIOCore
 struct WindowFetcher: Sendable {
   /// Bytes read ahead of the parser per window (bounded, so back-pressure still reaches TCP).
   static let readAheadBytes = 1 << 20
+  /// A response that delivers fewer bytes than this in `request_timeout` seconds is stalled
+  /// (curl's `--speed-limit`/`--speed-time`): one byte every few seconds never trips an idle
+  /// timer, and would hold the window for ever.
+  static let stallBytes = 1024
 
   let client: MixpanelClient
   let config: LakeConfig
@@ -26,6 +30,9 @@ struct WindowFetcher: Sendable {
   let progress: ExportProgress
   /// Shared by the run's windows: how many parse and compress at once.
   let slots: ProcessingSlots
+  /// Confirms days an answer leaves empty before their rows are replaced; nil where nothing
+  /// committed can be lost (tap mode's fresh spool).
+  var emptyDays: EmptyDayGuard? = nil
 
   func fetch(_ window: DayWindow, stream: String) async throws -> WindowCommitSummary {
     let writer = WindowWriter(
@@ -53,6 +60,24 @@ struct WindowFetcher: Sendable {
               readAhead.finish(nil)
             } catch {
               readAhead.finish(error)
+            }
+          }
+          // The stall watchdog, on the real clock (the network's time, whatever clock retries
+          // sleep on): every request_timeout seconds, fewer than stallBytes new bytes while the
+          // parser waits for the network ends the body with a stall error.
+          let interval = config.requestTimeoutSeconds
+          group.addTask {
+            var last = 0
+            while true {
+              do { try await ContinuousClock().sleep(for: .seconds(interval)) } catch { return }
+              let flow = readAhead.flow
+              if !flow.parserBehind, flow.receivedBytes - last < Self.stallBytes {
+                readAhead.finish(
+                  WindowError.stalled(
+                    window, bytes: flow.receivedBytes, minimum: Self.stallBytes, seconds: interval))
+                return
+              }
+              last = flow.receivedBytes
             }
           }
           do {
@@ -97,8 +122,10 @@ struct WindowFetcher: Sendable {
               idle: (error as? HTTPClientError) == .readTimeout)
           }
           try framer.finish { try router.route($0) }
+          group.cancelAll()  // the watchdog
         }
       }
+      try await emptyDays?.check(window, newRows: writer.rowsPerDay, stream: stream)
       // Finishing the parts and the commit block on fsync: run them on NIO's blocking-I/O pool,
       // so the cooperative threads parse and compress other windows meanwhile. The writer is
       // handed over whole; nothing else touches it until the commit returns.
@@ -117,9 +144,14 @@ struct WindowFetcher: Sendable {
     } catch let error as NDJSONError {
       writer.discard()
       throw WindowError.invalidBody(window, line: nil, detail: "\(error)")
+    } catch let error as WindowError {
+      writer.discard()
+      throw error.mapMessage(scrubber.scrub)
     } catch {
       writer.discard()
       throw error
     }
   }
+
+  private var scrubber: SecretScrubber { config.credentials.scrubber }
 }

@@ -11,16 +11,23 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
   let retryPolicy: RetryPolicy
   let clock: C
   let logger: Logger
+  /// Shared by the run's windows: same-kind failures in a row that stop the run.
+  let streak: FailureStreak
 
   func run(_ window: DayWindow) async -> WindowOutcome {
     var attempt = 1
     while true {
+      if let stopped = streak.tripped { return .failed(window, stopped, retries: attempt - 1) }
       do {
         let summary = try await limiter.withPermit { try await fetcher.fetch(window, stream: "export") }
+        streak.succeeded()
         return .committed(window, summary, retries: attempt - 1)
       } catch {
         guard !Task.isCancelled, let failure = Self.retryable(error) else {
           return .failed(window, error, retries: attempt - 1)
+        }
+        if let stopped = streak.failed(failure, error: error) {
+          return .failed(window, stopped, retries: attempt - 1)
         }
         switch retryPolicy.decide(failure, attempt: attempt, windowDays: window.dayCount) {
         case .retry(let delay):
@@ -60,6 +67,8 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
       case .terminatedEarly: return .terminatedEarly
       case .bodyCut: return .truncatedBody
       case .idleTimeout: return .idleTimeout
+      case .stalled: return .stalled
+      case .unconfirmedEmptyDay: return .emptyDayNotConfirmed
       }
     case is LakeError, is CancellationError:
       return nil

@@ -1,5 +1,6 @@
 public import CalendarDay
 public import Foundation
+import Lake
 
 /// The windows one run fetches: a pure function of the config, the bookmark and today.
 ///
@@ -50,6 +51,17 @@ public enum Planner {
     }
     return ExportPlan(
       windows: windows, today: today, clampedStartDate: clamped, firstDay: start, lastDay: end)
+  }
+
+  /// Throws when a bookmark lies after tomorrow: no run could have committed data from the
+  /// future, so the state file is corrupt (hand-edited, a clock gone wrong), and trusting it
+  /// would make every run fetch nothing and exit 0.
+  public static func checkBookmark(_ bookmark: Int64?, text: String?, today: Day, statePath: String) throws {
+    guard let bookmark, Day(epochSeconds: bookmark) > today.adding(days: 1) else { return }
+    throw LakeError.corrupt(
+      statePath,
+      "the export bookmark \(text ?? "\(bookmark)") is later than tomorrow (\(today.adding(days: 1)))",
+      fix: "set bookmarks.export to the last time you trust, or remove it to start again from start_date")
   }
 
   /// Today's date in `zone` at `now`.

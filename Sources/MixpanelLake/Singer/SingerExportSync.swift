@@ -27,10 +27,12 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     let config = tap.config
     let logger = tap.logger
     let bookmark = state.bookmark("export").flatMap(Timestamp.parse)
+    let today = Planner.today(now: tap.now(), zone: TimeZone(identifier: config.exportDayZone)!)
+    try Planner.checkBookmark(
+      bookmark, text: state.bookmark("export"), today: today, statePath: "the --state file")
     let plan = Planner.plan(
       startDate: config.startDate, endDate: config.endDate, bookmark: bookmark,
-      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize,
-      today: Planner.today(now: tap.now(), zone: TimeZone(identifier: config.exportDayZone)!))
+      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize, today: today)
     if let clamped = plan.clampedStartDate {
       logger.warning(
         "plan.start_date_clamped",
@@ -46,7 +48,8 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
         client: client, config: spoolConfig, runID: runID, runToken: runID, logger: logger,
         now: { Int64(wallClock().timeIntervalSince1970) }, progress: ExportProgress(),
         slots: ProcessingSlots(limit: ProcessInfo.processInfo.activeProcessorCount)),
-      limiter: limiter, retryPolicy: tap.retryPolicy, clock: tap.clock, logger: logger)
+      limiter: limiter, retryPolicy: tap.retryPolicy, clock: tap.clock, logger: logger,
+      streak: FailureStreak(limit: config.maxConsecutiveFailures))
     var stopError: (any Error)?
     await WindowScheduler.run(plan.windows, maxConcurrent: config.maxConcurrentWindows, task: task) {
       outcome in

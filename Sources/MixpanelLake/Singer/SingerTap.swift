@@ -39,8 +39,8 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
     self.logger = logger
     self.clock = clock
     self.now = now
-    self.retryPolicy = retryPolicy ?? RetryPolicy(maxAttempts: config.maxAttempts)
-    self.queryRetryPolicy = retryPolicy ?? .query(maxAttempts: config.maxAttempts)
+    self.retryPolicy = retryPolicy ?? config.exportRetryPolicy
+    self.queryRetryPolicy = retryPolicy ?? config.queryRetryPolicy
   }
 
   /// Syncs every selected stream from `state`; returns the last state emitted.

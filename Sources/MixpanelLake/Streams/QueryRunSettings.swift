@@ -23,7 +23,7 @@ struct QueryRunSettings<C: Clock>: Sendable where C.Duration == Duration {
     self.logger = logger
     self.clock = clock
     self.now = now
-    self.retryPolicy = retryPolicy ?? .query(maxAttempts: config.maxAttempts)
+    self.retryPolicy = retryPolicy ?? config.queryRetryPolicy
     self.sharedLimiter = limiter
   }
 

@@ -56,7 +56,7 @@ public struct LakeVerifier<C: Clock>: Sendable where C.Duration == Duration {
     self.logger = logger
     self.clock = clock
     self.now = now
-    self.retryPolicy = retryPolicy ?? .query(maxAttempts: config.maxAttempts)
+    self.retryPolicy = retryPolicy ?? config.queryRetryPolicy
   }
 
   public func verify() async throws -> VerifyReport {

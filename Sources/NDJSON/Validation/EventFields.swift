@@ -12,11 +12,18 @@ public struct EventFields: Sendable, Equatable {
   public var distinctID: Range<Int>?
   /// `properties.$insert_id` when it is a string, quotes included.
   public var insertID: Range<Int>?
+  /// Whether the line has a top-level `properties` whose value is an object. With a string
+  /// `event`, this is what makes a line an event (a Mixpanel error object has neither).
+  public var hasPropertiesObject: Bool
+
+  /// Whether the line is an event: a string `event` and an object `properties`.
+  public var isEvent: Bool { event != nil && hasPropertiesObject }
 
   public init(
     time: Int64? = nil, event: Range<Int>? = nil, distinctID: Range<Int>? = nil,
-    insertID: Range<Int>? = nil
+    insertID: Range<Int>? = nil, hasPropertiesObject: Bool = false
   ) {
+    self.hasPropertiesObject = hasPropertiesObject
     self.time = time
     self.event = event
     self.distinctID = distinctID

@@ -97,6 +97,7 @@ struct ScanCursor {
   private mutating func open(object isObject: Bool) throws(NDJSONError) {
     guard depth < JSONLineScanner.maxDepth else { throw fail("nested deeper than 64 levels") }
     if isObject {
+      if depth == 1, topKey == .properties { fields.hasPropertiesObject = true }
       objectBits |= 1 << UInt64(depth)
     } else {
       objectBits &= ~(1 << UInt64(depth))

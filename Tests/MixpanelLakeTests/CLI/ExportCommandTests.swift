@@ -80,4 +80,55 @@ struct ExportCommandTests {
       #expect(WindowFailureTests.visibleFiles("\(dir.path)/lake").isEmpty)
     }
   }
+
+  @Test(
+    "hostile replies through the binary: control bytes escaped, JSON error lines with --log-format json, exit 1, no _SUCCESS"
+  )
+  func hostileRepliesJSONErrors() async throws {
+    let dir = TemporaryDirectory()
+    let lake = "\(dir.path)/lake"
+    let today = FakeDay.todayUTC()
+    let project = FakeProject(seed: 16, eventsPerDay: 40, today: today)
+    let faults = FakeFaults(seed: 2, controlBytes: FaultRule(rate: 1, maxInjections: 1_000))
+    try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      let config = try Self.writeConfig(
+        #"{"api_secret": "\#(project.apiSecret)", "start_date": "\#(today.advanced(by: -1))", "lake": "\#(lake)", "export_api_url": "\#(server.baseURL)", "max_attempts": 1, "date_window_size": 1}"#,
+        in: dir.path)
+      let result = try await CLIProcess.run(["export", "--config", config, "--quiet", "--log-format", "json"])
+      #expect(result.status == 1)
+      #expect(!result.stderr.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || $0.value == 0x7F })
+      let errors = CLIProcess.lines(result.stderr).compactMap { line -> [String: Any]? in
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+          Issue.record("not a JSON line: \(line)")
+          return nil
+        }
+        // The final error lines (the logger's window.failed lines carry metadata).
+        return object["level"] as? String == "error" && object["metadata"] == nil ? object : nil
+      }
+      #expect(errors.count == 2, "one per failed window: \(result.stderr)")
+      #expect(errors.allSatisfy { ($0["message"] as? String)?.contains("\\u001b") == true })
+      #expect(!FileManager.default.fileExists(atPath: "\(lake)/_SUCCESS"))
+    }
+  }
+
+  @Test("a bookmark in the future is exit 4 naming the state file; --streams '' is exit 2")
+  func futureBookmarkAndNoStreams() async throws {
+    let dir = TemporaryDirectory()
+    let lake = "\(dir.path)/lake"
+    try FileManager.default.createDirectory(atPath: lake, withIntermediateDirectories: true)
+    try #"{"bookmarks":{"export":"2099-01-01T00:00:00Z"}}"#.write(
+      toFile: "\(lake)/_state.json", atomically: true, encoding: .utf8)
+    let config = try Self.writeConfig(
+      #"{"api_secret": "s", "start_date": "2024-01-01", "lake": "\#(lake)", "export_api_url": "http://127.0.0.1:9"}"#,
+      in: dir.path)
+    let future = try await CLIProcess.run(["export", "--config", config, "--quiet"])
+    #expect(future.status == 4)
+    #expect(future.stderr.hasPrefix("error: \(lake)/_state.json is corrupt"), "\(future.stderr)")
+    #expect(CLIProcess.lines(future.stderr).count == 1)
+    let none = try await CLIProcess.run(["export", "--config", config, "--quiet", "--streams", ""])
+    #expect(none.status == 2)
+    #expect(none.stderr.hasPrefix("error: config key 'streams'"), "\(none.stderr)")
+  }
 }

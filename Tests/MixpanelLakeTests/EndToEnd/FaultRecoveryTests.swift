@@ -24,7 +24,7 @@ struct FaultRecoveryTests {
     if all || kind == "terminated-early" { faults.terminatedEarly = .init(rule: rule, linesBefore: 100) }
     if kind == "terminated-only" { faults.terminatedEarly = .init(rule: rule, linesBefore: 0) }
     if all || kind == "malformed" { faults.malformedLine = rule }
-    if kind == "stall" { faults.stallMidBody = .init(rule: .first(1), duration: .seconds(6)) }
+    if kind == "stall" { faults.stallMidBody = .init(rule: .first(1), duration: .seconds(30)) }
     if all || kind == "dribble" {
       faults.dribble = .init(rule: rule, chunkBytes: 64 << 10, interval: .milliseconds(1))
     }
@@ -44,7 +44,10 @@ struct FaultRecoveryTests {
     ) { server in
       let config = try Fixture.config(
         lake: lake.path, server: server, start: "\(first)",
-        extra: ["date_window_size": .integer(2), "request_timeout": .integer(kind == "stall" ? 2 : 60)])
+        // The stall (30 s) outlasts request_timeout; 8 s, not less: in a full parallel test run on
+        // two cores the fake can go quiet for a couple of seconds, and a dozen such timeouts in a
+        // row would stop the run (max_consecutive_failures).
+        extra: ["date_window_size": .integer(2), "request_timeout": .integer(kind == "stall" ? 8 : 60)])
       let summary = try await ExportRun(
         config: config, logger: Fixture.logger, clock: clock, now: { Fixture.now }
       )
@@ -76,11 +79,14 @@ struct FaultRecoveryTests {
     ) { server in
       // One window at a time, one attempt each: every window after the first goes out on the
       // connection the previous one used, and a failure would not be retried.
-      let config = try Fixture.config(
+      var config = try Fixture.config(
         lake: lake.path, server: server, start: "\(first)",
         extra: [
           "date_window_size": .integer(1), "max_concurrent_windows": .integer(1), "max_attempts": .integer(1),
         ])
+      // The resend rule looks at how soon the close came; on two busy cores the scheduler alone
+      // can take a second. Widened, the test depends on the rule's logic, not on timing.
+      config.staleConnectionWindow = .seconds(3_600)
       let summary = try await ExportRun(
         config: config, logger: Fixture.logger, clock: VirtualClock(), now: { Fixture.now }
       )
@@ -104,7 +110,10 @@ struct FaultRecoveryTests {
       project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
     ) { server in
       let config = try Fixture.config(
-        lake: lake.path, server: server, start: "\(first)", extra: ["max_attempts": .integer(2)])
+        lake: lake.path, server: server, start: "\(first)",
+        // 14 failing requests in all: above the default max_consecutive_failures, which would
+        // stop the run before the last one-day windows are tried (HostileReplyTests covers that).
+        extra: ["max_attempts": .integer(2), "max_consecutive_failures": .integer(100)])
       return try await ExportRun(
         config: config, logger: Fixture.logger, clock: VirtualClock(), now: { Fixture.now }
       )

@@ -246,4 +246,25 @@ struct HostileReplyTests {
         overrides: ConfigOverrides(streams: []))
     }
   }
+
+  @Test("tap mode: a 200 error object is never emitted as a RECORD, and the sync fails")
+  func tapNeverEmitsErrorObject() async throws {
+    let faults = FakeFaults(
+      seed: 3, errorObject: .init(rule: FaultRule(rate: 1, maxInjections: 1_000), linesBefore: 50))
+    try await withFakeMixpanelServer(
+      Self.project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      let config = try SingerFixture.config(
+        server, start: Self.first, extra: ["max_attempts": .integer(1), "date_window_size": .integer(1)])
+      let output = SingerOutput(capturing: ())
+      let tap = SingerTap(
+        config: config, catalog: .defaults(streams: config.streams), logger: Fixture.logger,
+        clock: VirtualClock(), now: { Fixture.now })
+      let error = await #expect(throws: WindowError.self) { try await tap.sync(state: SingerState(), to: output) }
+      #expect(error?.description.contains("is not an event") == true)
+      try output.flush()
+      let messages = try SingerMessages(output.captured)
+      #expect(messages.records("export").isEmpty)
+    }
+  }
 }

@@ -52,9 +52,10 @@ struct DemoCommand: AsyncParsableCommand {
             "export_api_url": .string(server.baseURL), "lake": .string(lake),
             "compression": .string(compression), "date_window_size": .integer(30),
           ])
-        return try await ExportRun(config: config, logger: logger).run()
+        return try await LakeExport(config: config, logger: logger).run()
       }
-      print(SummaryText.render(summary, lake: lake))
+      guard let export = summary.export else { throw ExitCode(1) }
+      print(SummaryText.render(export, lake: lake))
       // The lake, not this run: a second demo only fetches the days the bookmark left open.
       let truth = project.truth(from: first, to: today)
       var mismatches = 0
@@ -67,7 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
         mismatches == 0
           ? "rows per day in the lake equal the fake's truth: \(truth.total) events over \(truth.days.count) days"
           : "MISMATCH with the fake's truth on \(mismatches) days")
-      guard mismatches == 0, summary.failedWindows.isEmpty else { throw ExitCode(1) }
+      guard mismatches == 0, summary.failures.isEmpty else { throw ExitCode(1) }
       DuckDBQuery.printAndRun(lake: lake, compression: compression)
     } catch let exit as ExitCode {
       throw exit

@@ -89,138 +89,28 @@ struct ExportCommand: AsyncParsableCommand {
   /// Exports one project; throws `ExitCode` for failed windows or a signal.
   private func export(_ loaded: LakeConfig, logger: Logger) async throws {
     do {
-      // One writing run per lake at a time; held until this project's streams are done.
-      let lock = try LakeLock.acquire(lake: loaded.lake)
-      defer { withExtendedLifetime(lock) {} }
-      if let reason = lock.unavailableReason {
-        logger.warning(
-          "lake.lock_unavailable",
-          metadata: ["path": "\(lock.path)", "reason": "\(reason)", "risk": "two runs at once would mix"])
-      }
       let progress = ExportProgress()
-      // One Query API budget (60/hour) for every Query stream of this project.
-      let queryLimiter = RateLimiter(policy: loaded.queryRateLimit, logger: logger)
-      let runExport: @Sendable () async throws -> RunSummary
+      let run: @Sendable () async throws -> LakeExportSummary
       let plannedWindows: Int
-      // `_SUCCESS` is this command's to write, once every selected stream succeeded.
       if let timeScale {
-        var run = ExportRun(
+        let lakeExport = LakeExport(
           config: loaded, logger: logger, clock: ScaledClock(scale: timeScale), progress: progress)
-        run.marksSuccess = false
-        plannedWindows = (try? run.plan().windows.count) ?? 0
-        runExport = { [run] in try await run.run() }
+        plannedWindows = (try? lakeExport.exportRun.plan().windows.count) ?? 0
+        run = { try await lakeExport.run() }
       } else {
-        var run = ExportRun(config: loaded, logger: logger, progress: progress)
-        run.marksSuccess = false
-        plannedWindows = (try? run.plan().windows.count) ?? 0
-        runExport = { [run] in try await run.run() }
+        let lakeExport = LakeExport(config: loaded, logger: logger, progress: progress)
+        plannedWindows = (try? lakeExport.exportRun.plan().windows.count) ?? 0
+        run = { try await lakeExport.run() }
       }
       let showProgress = !quiet && loaded.streams.contains("export")
-      let interval = progressInterval
-      let tables = FullTableStream.selected(loaded.streams)
-      let dailies = DailyStream.selected(loaded.streams)
-      let exportsEvents = loaded.streams.contains("export")
-      let ending = await withTaskGroup(of: Ending.self) { group in
-        group.addTask {
-          do {
-            try SuccessMarker.clear(lake: loaded.lake)
-            let summary = exportsEvents ? try await runExport() : nil
-            // The full-table streams run after export, under their own Query API limiter.
-            let tableSummary =
-              tables.isEmpty
-              ? nil
-              : try await FullTableRun(config: loaded, logger: logger, limiter: queryLimiter).run(
-                streams: tables, runID: summary?.runID)
-            // Then the daily streams (funnels, revenue), likewise.
-            let dailySummary =
-              dailies.isEmpty
-              ? nil
-              : try await DailyStreamRun(config: loaded, logger: logger, limiter: queryLimiter).run(
-                streams: dailies, runID: summary?.runID ?? tableSummary?.runID)
-            return .finished(summary, tableSummary, dailySummary)
-          } catch {
-            return .failed(error)
-          }
-        }
-        group.addTask {
-          await SignalWatcher.first(of: [SIGINT, SIGTERM]).map(Ending.signal) ?? .watcherStopped
-        }
-        if showProgress {
-          group.addTask {
-            await ProgressReporter.run(progress: progress, windows: plannedWindows, interval: interval)
-            return .watcherStopped
-          }
-        }
-        var signal: Int32?
-        while let ending = await group.next() {
-          switch ending {
-          case .finished, .failed:
-            group.cancelAll()
-            if let signal { return Ending.signal(signal) }
-            return ending
-          case .signal(let number):
-            // Stop: cancel the run, whose in-flight windows discard their files.
-            logger.warning("run.interrupted", metadata: ["signal": "\(number)"])
-            signal = number
-            group.cancelAll()
-          case .watcherStopped:
-            break
-          }
-        }
-        return signal.map(Ending.signal) ?? .watcherStopped
-      }
-      let summary: RunSummary?
-      let tableSummary: FullTableRunSummary?
-      let dailySummary: DailyStreamRunSummary?
-      switch ending {
-      case .finished(let finished, let finishedTables, let finishedDailies):
-        summary = finished
-        tableSummary = finishedTables
-        dailySummary = finishedDailies
-      case .failed(let error): throw error
-      case .signal(let number):
-        ExitStatus.printError(
-          "interrupted by signal \(number); committed windows are kept, run again to continue",
-          format: logFormat)
-        throw ExitCode(SignalWatcher.exitStatus(number))
-      case .watcherStopped: throw ExitCode(1)
-      }
-      if let summary { print(SummaryText.render(summary, lake: loaded.lake)) }
-      if let tableSummary { print(tableSummary.text) }
-      if let dailySummary { print(dailySummary.text) }
-      let failedWindows = summary?.failedWindows ?? []
-      for window in failedWindows {
-        ExitStatus.printError(window.error ?? "window failed", format: logFormat)
-      }
-      for stream in tableSummary?.failedStreams ?? [] {
-        ExitStatus.printError(stream.message ?? "\(stream.stream) failed", format: logFormat)
-      }
-      for stream in dailySummary?.failedStreams ?? [] {
-        ExitStatus.printError(stream.message ?? "\(stream.stream) failed", format: logFormat)
-      }
-      if !failedWindows.isEmpty || !(tableSummary?.failedStreams.isEmpty ?? true)
-        || !(dailySummary?.failedStreams.isEmpty ?? true)
-      {
-        throw ExitCode(ExitStatus.windowsFailed)
-      }
-      // A daily stream skipped part-way (revenue's legacy endpoint failing) leaves days missing:
-      // the run exits 0, but the lake is not complete.
-      let incomplete = dailySummary?.streams.contains {
-        $0.status == .skipped && $0.windowsCommitted < $0.windows
-      }
-      // start_date after today: nothing was fetched, which is not a complete lake (ExportRun
-      // warned, naming the date, when export ran).
-      let today = Planner.today(now: Date(), zone: TimeZone(identifier: loaded.exportDayZone)!)
-      let startsInFuture = loaded.startDate > today
-      if startsInFuture, !exportsEvents {
-        logger.warning(
-          "plan.start_date_in_future", metadata: ["start_date": "\(loaded.startDate)", "today": "\(today)"])
-      }
-      if incomplete != true, !startsInFuture,
-        let runID = summary?.runID ?? tableSummary?.runID ?? dailySummary?.runID
-      {
-        try SuccessMarker.write(lake: loaded.lake, runID: runID)
-      }
+      let summary = try await Self.runUntilSignal(
+        run, logger: logger, progress: showProgress ? (progress, plannedWindows, progressInterval) : nil,
+        logFormat: logFormat)
+      if let export = summary.export { print(SummaryText.render(export, lake: loaded.lake)) }
+      if let tables = summary.tables { print(tables.text) }
+      if let dailies = summary.dailies { print(dailies.text) }
+      for failure in summary.failures { ExitStatus.printError(failure, format: logFormat) }
+      if !summary.failures.isEmpty { throw ExitCode(ExitStatus.windowsFailed) }
     } catch let exit as ExitCode {
       throw exit
     } catch is CancellationError {
@@ -229,10 +119,63 @@ struct ExportCommand: AsyncParsableCommand {
       throw ExitStatus.fail(error, format: logFormat)
     }
   }
+
+  /// Runs `run` beside the signal watcher (SIGINT/SIGTERM cancel it: in-flight windows discard
+  /// their files) and, when asked, the progress reporter.
+  private static func runUntilSignal(
+    _ run: @escaping @Sendable () async throws -> LakeExportSummary, logger: Logger,
+    progress: (ExportProgress, windows: Int, interval: Double)?, logFormat: LogFormat
+  ) async throws -> LakeExportSummary {
+    let ending = await withTaskGroup(of: Ending.self) { group in
+      group.addTask {
+        do {
+          return .finished(try await run())
+        } catch {
+          return .failed(error)
+        }
+      }
+      group.addTask {
+        await SignalWatcher.first(of: [SIGINT, SIGTERM]).map(Ending.signal) ?? .watcherStopped
+      }
+      if let (counters, windows, interval) = progress {
+        group.addTask {
+          await ProgressReporter.run(progress: counters, windows: windows, interval: interval)
+          return .watcherStopped
+        }
+      }
+      var signal: Int32?
+      while let ending = await group.next() {
+        switch ending {
+        case .finished, .failed:
+          group.cancelAll()
+          if let signal { return Ending.signal(signal) }
+          return ending
+        case .signal(let number):
+          // Stop: cancel the run, whose in-flight windows discard their files.
+          logger.warning("run.interrupted", metadata: ["signal": "\(number)"])
+          signal = number
+          group.cancelAll()
+        case .watcherStopped:
+          break
+        }
+      }
+      return signal.map(Ending.signal) ?? .watcherStopped
+    }
+    switch ending {
+    case .finished(let summary): return summary
+    case .failed(let error): throw error
+    case .signal(let number):
+      ExitStatus.printError(
+        "interrupted by signal \(number); committed windows are kept, run again to continue",
+        format: logFormat)
+      throw ExitCode(SignalWatcher.exitStatus(number))
+    case .watcherStopped: throw ExitCode(1)
+    }
+  }
 }
 
 enum Ending: Sendable {
-  case finished(RunSummary?, FullTableRunSummary?, DailyStreamRunSummary?)
+  case finished(LakeExportSummary)
   case failed(any Error)
   case signal(Int32)
   case watcherStopped

@@ -6,17 +6,22 @@ public enum ManifestStore {
   public static func read(directory: String) throws(LakeError) -> Manifest? {
     let path = "\(directory)/\(Manifest.fileName)"
     guard FileSystem.exists(path) else { return nil }
-    let bytes = try FileSystem.read(path)
-    do {
-      return try JSONDecoder().decode(Manifest.self, from: Data(bytes))
-    } catch {
+    guard let manifest = decode(try FileSystem.read(path)) else {
       throw .corrupt(
         path, "not a manifest this version can read",
         fix: "delete the partition folder \(directory) and run the export again for its day")
     }
+    return manifest
   }
 
-  /// Writes `manifest` into `directory` atomically.
+  /// The manifest in `bytes`, nil when they are not one this version can read.
+  static func decode(_ bytes: [UInt8]) -> Manifest? {
+    try? JSONDecoder().decode(Manifest.self, from: Data(bytes))
+  }
+
+  /// Writes `manifest` into `directory`: atomically (temporary file, fsync, rename) in `rename`
+  /// mode, in place in `direct` mode. A commit goes through ``PartitionCommitter`` instead, which
+  /// orders this write with the part files' renames.
   public static func write(
     _ manifest: Manifest, directory: String, mode: CommitMode = .rename,
     failureInjector: FailureInjector? = nil

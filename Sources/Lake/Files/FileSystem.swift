@@ -50,14 +50,18 @@ public enum FileSystem {
     return names.sorted()
   }
 
-  /// Renames atomically (same file system).
-  public static func rename(_ from: String, to: String) throws(LakeError) {
-    guard Glibc.rename(from, to) == 0 else { throw .io("rename", path: from, errno: errno) }
+  /// Renames atomically (same file system); an error names both paths.
+  public static func rename(
+    _ from: String, to: String, failureInjector: FailureInjector? = nil
+  ) throws(LakeError) {
+    let code = failureInjector?.failure(.rename, from) ?? (Glibc.rename(from, to) == 0 ? 0 : errno)
+    guard code == 0 else { throw .io("rename", path: "\(from) to \(to)", errno: code) }
   }
 
   /// Removes a file; a missing file is not an error.
-  public static func remove(_ path: String) throws(LakeError) {
-    guard unlink(path) == 0 || errno == ENOENT else { throw .io("remove", path: path, errno: errno) }
+  public static func remove(_ path: String, failureInjector: FailureInjector? = nil) throws(LakeError) {
+    let code = failureInjector?.failure(.remove, path) ?? (unlink(path) == 0 ? 0 : errno)
+    guard code == 0 || code == ENOENT else { throw .io("remove", path: path, errno: code) }
   }
 
   /// Removes an empty directory; a missing or non-empty one is left alone.
@@ -67,12 +71,15 @@ public enum FileSystem {
 
   /// Flushes a directory's entries (renames, creations) to disk. Object-storage mounts that cannot
   /// do this are tolerated: EINVAL and ENOTSUP are ignored.
-  public static func syncDirectory(_ path: String) throws(LakeError) {
+  public static func syncDirectory(
+    _ path: String, failureInjector: FailureInjector? = nil
+  ) throws(LakeError) {
     let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard fd >= 0 else { throw .io("open directory", path: path, errno: errno) }
     defer { close(fd) }
-    if fsync(fd) != 0, errno != EINVAL, errno != ENOTSUP, errno != EROFS {
-      throw .io("fsync directory", path: path, errno: errno)
+    let code = failureInjector?.failure(.fsyncDirectory, path) ?? (fsync(fd) == 0 ? 0 : errno)
+    if code != 0, code != EINVAL, code != ENOTSUP, code != EROFS {
+      throw .io("fsync directory", path: path, errno: code)
     }
   }
 
@@ -106,12 +113,12 @@ public enum FileSystem {
       try sink.write(bytes)
       try sink.sync()
       try sink.close()
-      try rename(temporary, to: path)
+      try rename(temporary, to: path, failureInjector: failureInjector)
     } catch {
       try? remove(temporary)
       throw error
     }
-    try syncDirectory(directory)
+    try syncDirectory(directory, failureInjector: failureInjector)
   }
 
   /// Splits a path into its directory and last component.

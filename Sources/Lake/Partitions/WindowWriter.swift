@@ -97,8 +97,10 @@ public final class WindowWriter {
   ///
   /// Two phases: first every part file of the window is finished and fsynced (a failure here,
   /// such as a full disk, leaves the lake exactly as it was); then each partition is switched
-  /// over by its own atomic manifest. Should the second phase fail half-way, every partition is
-  /// still either old or new, and the bookmark has not moved, so the next run repairs the window.
+  /// over by its own manifest (``PartitionCommitter``: a failure before a partition's manifest is
+  /// replaced leaves that partition as it was, after it the partition is the new one). Should the
+  /// second phase fail half-way, every partition is still either old or new, and the bookmark has
+  /// not moved, so the next run repairs the window.
   public func commit(committedAt: Int64) throws(LakeError) -> WindowCommitSummary {
     var finished: [(day: Day?, relative: String, files: [ManifestFile], writer: PartitionWriter?)] = []
     for (index, writer) in partitions.enumerated() {
@@ -115,18 +117,22 @@ public final class WindowWriter {
     }
     var summary = WindowCommitSummary(window: window)
     for entry in finished {
-      let manifest = try commitPartition(entry.relative, files: entry.files, committedAt: committedAt)
-      // Committed: its files now belong to the partition, and a later discard must not touch them.
+      let manifest = makeManifest(entry.relative, files: entry.files, committedAt: committedAt)
+      let directory = "\(lakeRoot)/\(entry.relative)"
+      try PartitionCommitter.switchOver(
+        manifest, directory: directory, mode: settings.commitMode, failureInjector: settings.failureInjector)
+      // Committed: its files now belong to the partition, and a later discard must not touch them
+      // (in direct mode they have their final names), even if the clean-up below fails.
       entry.writer?.markCommitted()
+      try PartitionCommitter.cleanUp(
+        manifest, directory: directory, failureInjector: settings.failureInjector)
       summary.add(manifest, day: entry.day)
     }
     return summary
   }
 
-  private func commitPartition(
-    _ relative: String, files: [ManifestFile], committedAt: Int64
-  ) throws(LakeError) -> Manifest {
-    let manifest = Manifest(
+  private func makeManifest(_ relative: String, files: [ManifestFile], committedAt: Int64) -> Manifest {
+    Manifest(
       formatVersion: Manifest.currentFormatVersion, stream: stream, partition: relative,
       window: window, runID: runID, committedAt: Timestamp.iso8601(committedAt),
       compression: settings.compression.rawValue, rows: files.reduce(0) { $0 + $1.rows },
@@ -134,10 +140,6 @@ public final class WindowWriter {
       uncompressedBytes: files.reduce(0) { $0 + $1.uncompressedBytes },
       minTime: files.compactMap(\.minTime).min(), maxTime: files.compactMap(\.maxTime).max(),
       files: files)
-    try PartitionCommitter.commit(
-      manifest, directory: "\(lakeRoot)/\(relative)", mode: settings.commitMode,
-      failureInjector: settings.failureInjector)
-    return manifest
   }
 
   /// Removes every temporary file of the window; committed partitions stay as they were.

@@ -21,6 +21,8 @@ public final class SnapshotWriter {
   public let day: Day
   private let settings: WriterSettings
   private let writer: PartitionWriter
+  /// Set once the manifest is in place, even if the clean-up after it failed.
+  private var committed = false
 
   /// - Parameters:
   ///   - snapshotDate: the day the snapshot is of; it names the folder when `dated` is true.
@@ -59,7 +61,10 @@ public final class SnapshotWriter {
   }
 
   /// Makes the snapshot visible; returns its manifest. An empty snapshot commits an empty
-  /// manifest (the table is empty now), never leaves the old rows in place.
+  /// manifest (the table is empty now), never leaves the old rows in place. When it throws, the
+  /// table is the old one (the part files are still this writer's, under their temporary names)
+  /// or, if the failure came after the manifest was replaced, the new one (``keepForResume()``
+  /// then throws and ``discard()`` leaves it alone).
   public func commit(committedAt: Int64) throws(LakeError) -> Manifest {
     let files = try writer.finishAll()
     let manifest = Manifest(
@@ -69,9 +74,12 @@ public final class SnapshotWriter {
       rows: files.reduce(0) { $0 + $1.rows }, bytes: files.reduce(0) { $0 + $1.bytes },
       uncompressedBytes: files.reduce(0) { $0 + $1.uncompressedBytes }, minTime: nil, maxTime: nil,
       files: files)
-    try PartitionCommitter.commit(
-      manifest, directory: "\(lakeRoot)/\(relativePath)", mode: settings.commitMode,
-      failureInjector: settings.failureInjector)
+    let directory = "\(lakeRoot)/\(relativePath)"
+    try PartitionCommitter.switchOver(
+      manifest, directory: directory, mode: settings.commitMode, failureInjector: settings.failureInjector)
+    committed = true
+    writer.markCommitted()
+    try PartitionCommitter.cleanUp(manifest, directory: directory, failureInjector: settings.failureInjector)
     return manifest
   }
 
@@ -84,7 +92,9 @@ public final class SnapshotWriter {
   /// Finishes every part file and hands them over instead of committing them: they stay under
   /// their temporary names (invisible to readers) for a later pass to ``adopt(_:)``; this
   /// writer forgets them, so ``discard()`` no longer deletes them.
+  /// Throws when the snapshot was committed already (a failure after its manifest was replaced).
   public func keepForResume() throws(LakeError) -> [ManifestFile] {
+    guard !committed else { throw .usage("\(relativePath) was committed; nothing is kept for a resume") }
     let files = try writer.finishAll()
     writer.markCommitted()
     return files

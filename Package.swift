@@ -25,6 +25,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
   ],
   targets: [
     .systemLibrary(
@@ -33,13 +34,13 @@ let package = Package(
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "CSHA256"),
     .target(name: "CalendarDay"),
     .target(name: "NDJSON", dependencies: ["CalendarDay"]),
     .target(
       name: "Lake",
       dependencies: [
-        "CZstd", "CZlib", "CSHA256", "NDJSON", "CalendarDay",
+        "CZstd", "CZlib", "NDJSON", "CalendarDay",
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
       ]),
     .target(
@@ -100,7 +101,6 @@ let package = Package(
   ]
 )
 
-// CSHA256 is C: Swift settings do not apply to it.
-for target in package.targets where target.type != .system && target.name != "CSHA256" {
+for target in package.targets where target.type != .system {
   target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
 }

@@ -1,6 +1,8 @@
 import CalendarDay
 import Foundation
+import InMemoryLogging
 import Lake
+import Logging
 import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
@@ -260,11 +262,42 @@ struct HostileReplyTests {
       let tap = SingerTap(
         config: config, catalog: .defaults(streams: config.streams), logger: Fixture.logger,
         clock: VirtualClock(), now: { Fixture.now })
-      let error = await #expect(throws: WindowError.self) { try await tap.sync(state: SingerState(), to: output) }
+      let error = await #expect(throws: WindowError.self) {
+        try await tap.sync(state: SingerState(), to: output)
+      }
       #expect(error?.description.contains("is not an event") == true)
       try output.flush()
       let messages = try SingerMessages(output.captured)
       #expect(messages.records("export").isEmpty)
     }
+  }
+
+  @Test("a replaced day that shrinks below half of its rows is a warning, not a failure")
+  func shrinkingDayWarns() async throws {
+    let lake = TemporaryDirectory()
+    let before = try await Self.populatedLake(lake.path)
+    let line = try #require(try LakeReader(root: lake.path).lines("day=\(Self.first)").first)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+    let name = try #require(object["event"] as? String)
+    let logs = InMemoryLogHandler()
+    var logger = Logger(label: "shrink-test") { _ in logs }
+    logger.logLevel = .warning
+    try FileSystem.remove("\(lake.path)/_state.json")
+    let summary = try await withFakeMixpanelServer(Self.project, logger: Fixture.logger) { server in
+      let config = try Fixture.config(
+        lake: lake.path, server: server, start: "\(Self.first)",
+        extra: ["export_events": .array([.string(name)]), "query_api_url": .string(server.baseURL)])
+      return try await ExportRun(config: config, logger: logger, clock: VirtualClock(), now: { Fixture.now })
+        .run()
+    }
+    #expect(summary.failedWindows.isEmpty)
+    let after = try LakeReader(root: lake.path).census().rows
+    let shrunk = before.keys.filter { after[$0, default: 0] * 2 < before[$0]! }
+    #expect(!shrunk.isEmpty, "narrowing to one name shrinks days: \(after) against \(before)")
+    let warned = Set(
+      logs.entries.filter { "\($0.message)" == "window.day_shrank" }.compactMap {
+        $0.metadata["day"].map { "\($0)" }
+      })
+    #expect(warned == Set(shrunk), "one warning per shrunk day")
   }
 }

@@ -39,9 +39,8 @@ let package = Package(
     .target(
       name: "Lake",
       dependencies: [
-        "CZstd", "CZlib", "NDJSON", "CalendarDay",
+        "CZstd", "CZlib", "CalendarDay",
         .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "Logging", package: "swift-log"),
       ]),
     .target(
       name: "MixpanelAPI",

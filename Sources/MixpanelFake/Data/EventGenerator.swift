@@ -56,12 +56,6 @@ struct EventGenerator: Sendable {
     SplitMix64(self.seed, UInt64(bitPattern: Int64(day.daysSinceEpoch)), UInt64(index))
   }
 
-  /// Index into `eventNames` of event `index` on `day` (cheap: no rendering).
-  func eventNameIndex(day: FakeDay, index: Int) -> Int {
-    var rng = self.generator(day: day, index: index)
-    return rng.below(Self.eventNames.count)
-  }
-
   /// Extra delay of a late event (1–4 days, minus ingestion jitter), or 0.
   func lateDelayMs(day: FakeDay, index: Int) -> Int64 {
     guard self.lateShare > 0 else { return 0 }

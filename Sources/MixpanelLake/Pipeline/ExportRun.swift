@@ -109,7 +109,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
         })
       let task = WindowTask(
         fetcher: WindowFetcher(
-          client: client, config: config, runID: runID, runToken: runID, logger: logger,
+          client: client, config: config, runID: runID, logger: logger,
           now: { Int64(wallClock().timeIntervalSince1970) }, progress: progress,
           slots: ProcessingSlots(limit: ProcessInfo.processInfo.activeProcessorCount), emptyDays: emptyDays),
         limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger,

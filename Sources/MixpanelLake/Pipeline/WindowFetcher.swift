@@ -24,7 +24,6 @@ struct WindowFetcher: Sendable {
   let client: MixpanelClient
   let config: LakeConfig
   let runID: String
-  let runToken: String
   let logger: Logger
   let now: @Sendable () -> Int64
   let progress: ExportProgress
@@ -38,7 +37,7 @@ struct WindowFetcher: Sendable {
     let writer = WindowWriter(
       lakeRoot: config.lake, stream: stream,
       window: ManifestWindow(
-        id: "\(window.compactName)-\(runToken)", fromDate: "\(window.from)", toDate: "\(window.to)"),
+        id: "\(window.compactName)-\(runID)", fromDate: "\(window.from)", toDate: "\(window.to)"),
       days: window.days, runID: runID, settings: config.writerSettings)
     let request = ExportRequest(
       fromDate: window.from, toDate: window.to, events: config.exportEvents,

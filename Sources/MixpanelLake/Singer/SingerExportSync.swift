@@ -45,7 +45,7 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     let wallClock = tap.now
     let task = WindowTask(
       fetcher: WindowFetcher(
-        client: client, config: spoolConfig, runID: runID, runToken: runID, logger: logger,
+        client: client, config: spoolConfig, runID: runID, logger: logger,
         now: { Int64(wallClock().timeIntervalSince1970) }, progress: ExportProgress(),
         slots: ProcessingSlots(limit: ProcessInfo.processInfo.activeProcessorCount)),
       limiter: limiter, retryPolicy: tap.retryPolicy, clock: tap.clock, logger: logger,

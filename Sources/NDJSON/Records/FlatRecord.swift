@@ -173,14 +173,6 @@ public enum FlatRecord {
     return o + count
   }
 
-  static func appendISO8601(_ seconds: Int64, to output: inout [UInt8]) {
-    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    let count = withUnsafeMutableBytes(of: &text) {
-      appendISO8601(seconds, to: $0.baseAddress!.assumingMemoryBound(to: UInt8.self))
-    }
-    withUnsafeBytes(of: text) { output.append(contentsOf: $0.prefix(count)) }
-  }
-
   /// `2024-06-01T12:05:12Z` (20 bytes for years 0–9999); returns the bytes written.
   static func appendISO8601(_ seconds: Int64, to out: UnsafeMutablePointer<UInt8>) -> Int {
     let date = Day(epochSeconds: seconds)

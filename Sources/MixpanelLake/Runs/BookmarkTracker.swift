@@ -1,0 +1,45 @@
+import CalendarDay
+import Lake
+
+/// Advances a stream's bookmark over the gap-free prefix of committed windows only
+/// (design.md §3, step 4): the greatest committed event time, never past the end of the last
+/// committed window's last day.
+public struct BookmarkTracker: Sendable {
+  private var windows: [DayWindow]
+  private var committed: [DayWindow: String?] = [:]
+  private var prefix = 0
+  public private(set) var bookmark: Int64?
+
+  public init(windows: [DayWindow], bookmark: Int64?) {
+    self.windows = windows
+    self.bookmark = bookmark
+  }
+
+  /// Records a committed window (with its greatest event time, ISO text); returns true when the
+  /// bookmark moved.
+  public mutating func commit(_ window: DayWindow, maxTime: String?) -> Bool {
+    committed[window] = .some(maxTime)
+    var moved = false
+    while prefix < windows.count, let entry = committed[windows[prefix]] {
+      let window = windows[prefix]
+      if let text = entry, let time = Timestamp.parse(text) {
+        let capped = min(time, window.to.endEpochSeconds)
+        if bookmark.map({ capped > $0 }) ?? true {
+          bookmark = capped
+          moved = true
+        }
+      }
+      prefix += 1
+    }
+    return moved
+  }
+
+  /// Replaces a window that will not commit whole by its halves (it was split after failing).
+  public mutating func split(_ window: DayWindow, into first: DayWindow, _ second: DayWindow) {
+    guard let index = windows.firstIndex(of: window), index >= prefix else { return }
+    windows.replaceSubrange(index...index, with: [first, second])
+  }
+
+  /// Windows committed in order from the first, with no gap.
+  public var committedPrefixCount: Int { prefix }
+}

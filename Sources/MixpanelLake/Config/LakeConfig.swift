@@ -1,3 +1,4 @@
+public import Foundation
 public import CalendarDay
 public import Lake
 public import MixpanelAPI
@@ -78,6 +79,13 @@ public struct LakeConfig: Sendable {
 
   /// The zone whose calendar days the export API uses for this project (mixpanel-api.md §14.2).
   public var exportDayZone: String { legacyProjectTimezone ? projectTimezone : "UTC" }
+
+  /// `project_timezone` as a zone: the one place that builds it. The loader validated the name;
+  /// a config built by hand with a bad one gets UTC rather than a crash.
+  public var projectZone: TimeZone { TimeZone(identifier: projectTimezone) ?? .gmt }
+
+  /// The zone of the export API's days: the project's for legacy projects, UTC otherwise.
+  public var exportZone: TimeZone { legacyProjectTimezone ? projectZone : .gmt }
 
   /// Where `_state.json` lives.
   public var resolvedStatePath: String { statePath ?? "\(lake)/_state.json" }

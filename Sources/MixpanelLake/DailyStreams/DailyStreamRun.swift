@@ -35,7 +35,7 @@ public struct DailyStreamRun<C: Clock>: Sendable where C.Duration == Duration {
   /// Today in the project's timezone.
   public var today: Day {
     Planner.today(
-      now: settings.now(), zone: TimeZone(identifier: config.projectTimezone) ?? TimeZone(identifier: "UTC")!)
+      now: settings.now(), zone: config.projectZone)
   }
 
   /// The windows `stream` would fetch now, from the state file's bookmark.

@@ -102,9 +102,8 @@ struct EmptyDayGuard: Sendable {
 
   /// The project-time-zone days that overlap export day `day`.
   func queryDaysCovering(_ day: Day) -> [Day] {
-    guard !config.legacyProjectTimezone, config.projectTimezone != "UTC",
-      let zone = TimeZone(identifier: config.projectTimezone)
-    else { return [day] }
+    guard !config.legacyProjectTimezone, config.projectTimezone != "UTC" else { return [day] }
+    let zone = config.projectZone
     func local(_ epoch: Int64) -> Day {
       let date = Date(timeIntervalSince1970: Double(epoch))
       return Day(epochSeconds: epoch + Int64(zone.secondsFromGMT(for: date)))

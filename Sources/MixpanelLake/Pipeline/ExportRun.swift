@@ -41,7 +41,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
   public func plan() throws -> ExportPlan {
     let state = try StateStore.read(config.resolvedStatePath)
     let bookmark = state.bookmarks["export"].flatMap(Timestamp.parse)
-    let today = Planner.today(now: now(), zone: TimeZone(identifier: config.exportDayZone)!)
+    let today = Planner.today(now: now(), zone: config.exportZone)
     try Planner.checkBookmark(
       bookmark, text: state.bookmarks["export"], today: today, statePath: config.resolvedStatePath)
     return Planner.plan(
@@ -95,7 +95,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     let counter = QueryCaller(
       limiter: RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger),
       retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
-    let zone = TimeZone(identifier: config.projectTimezone)!
+    let zone = config.projectZone
     var stopError: (any Error)?
     try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) {
       client in

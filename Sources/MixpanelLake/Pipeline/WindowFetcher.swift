@@ -46,84 +46,9 @@ struct WindowFetcher: Sendable {
       let router = LineRouter(
         writer: writer, timeInMilliseconds: config.timeInMilliseconds, flat: config.recordFormat == .flat,
         dedupe: config.dedupe,
-        legacyZone: config.legacyProjectTimezone ? TimeZone(identifier: config.projectTimezone) : nil,
+        legacyZone: config.legacyProjectTimezone ? config.projectZone : nil,
         columns: config.exportColumns)
-      try await client.export(request) { body in
-        var framer = LineFramer()
-        let readAhead = ReadAheadBuffer(limitBytes: Self.readAheadBytes)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-          // The reader drains the socket while this task parses and compresses.
-          group.addTask {
-            do {
-              for try await chunk in body { try await readAhead.send(chunk) }
-              readAhead.finish(nil)
-            } catch {
-              readAhead.finish(error)
-            }
-          }
-          // The stall watchdog, on the real clock (the network's time, whatever clock retries
-          // sleep on): every request_timeout seconds, fewer than stallBytes new bytes while the
-          // parser waits for the network ends the body with a stall error.
-          let interval = config.requestTimeoutSeconds
-          group.addTask {
-            var last = 0
-            while true {
-              do { try await ContinuousClock().sleep(for: .seconds(interval)) } catch { return }
-              let flow = readAhead.flow
-              if !flow.parserBehind, flow.receivedBytes - last < Self.stallBytes {
-                readAhead.finish(
-                  WindowError.stalled(
-                    window, bytes: flow.receivedBytes, minimum: Self.stallBytes, seconds: interval))
-                return
-              }
-              last = flow.receivedBytes
-            }
-          }
-          do {
-            // Parse and compress only while holding a processing slot; give it up while waiting
-            // for the network (see ProcessingSlots).
-            var holding = false
-            defer { if holding { slots.release() } }
-            reading: while true {
-              let next: ByteBuffer
-              switch try readAhead.poll() {
-              case .chunk(let chunk):
-                next = chunk
-              case .ended:
-                break reading
-              case .empty:
-                if holding {
-                  slots.release()
-                  holding = false
-                }
-                guard let chunk = try await readAhead.next() else { break reading }
-                next = chunk
-              }
-              if !holding {
-                try await slots.acquire()
-                holding = true
-              }
-              let before = router.lines
-              try next.withUnsafeReadableBytes { raw in try framer.feed(raw) { try router.route($0) } }
-              progress.add(bytes: next.readableBytes)
-              progress.add(lines: router.lines - before)
-            }
-          } catch let error as WindowError {
-            throw error
-          } catch let error as NDJSONError {
-            throw WindowError.invalidBody(window, line: router.lines + 1, detail: "\(error)")
-          } catch let error as LakeError {
-            throw error
-          } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw WindowError.bodyCut(
-              window, bytes: framer.bytesConsumed, detail: "\(error)",
-              idle: (error as? HTTPClientError) == .readTimeout)
-          }
-          try framer.finish { try router.route($0) }
-          group.cancelAll()  // the watchdog
-        }
-      }
+      try await client.export(request) { body in try await consume(body, window: window, router: router) }
       try await emptyDays?.check(window, newRows: writer.rowsPerDay, stream: stream)
       // Finishing the parts and the commit block on fsync: run them on NIO's blocking-I/O pool,
       // so the cooperative threads parse and compress other windows meanwhile. The writer is
@@ -153,4 +78,89 @@ struct WindowFetcher: Sendable {
   }
 
   private var scrubber: SecretScrubber { config.credentials.scrubber }
+
+  /// Reads `body` to its end through the read-ahead buffer into `router`, beside the stall
+  /// watchdog; throws ``WindowError`` for a broken, cut or stalled body.
+  private func consume(_ body: HTTPClientResponse.Body, window: DayWindow, router: LineRouter) async throws {
+    var framer = LineFramer()
+    let readAhead = ReadAheadBuffer(limitBytes: Self.readAheadBytes)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      // The reader drains the socket while this task parses and compresses.
+      group.addTask {
+        do {
+          for try await chunk in body { try await readAhead.send(chunk) }
+          readAhead.finish(nil)
+        } catch {
+          readAhead.finish(error)
+        }
+      }
+      let interval = config.requestTimeoutSeconds
+      group.addTask { await Self.watchForStalls(readAhead, window: window, interval: interval) }
+      do {
+        try await parse(readAhead, framer: &framer, router: router)
+      } catch let error as WindowError {
+        throw error
+      } catch let error as NDJSONError {
+        throw WindowError.invalidBody(window, line: router.lines + 1, detail: "\(error)")
+      } catch let error as LakeError {
+        throw error
+      } catch {
+        if Task.isCancelled { throw CancellationError() }
+        throw WindowError.bodyCut(
+          window, bytes: framer.bytesConsumed, detail: "\(error)",
+          idle: (error as? HTTPClientError) == .readTimeout)
+      }
+      try framer.finish { try router.route($0) }
+      group.cancelAll()  // the watchdog
+    }
+  }
+
+  /// Frames, validates and routes every chunk, holding a processing slot only while parsing and
+  /// compressing and giving it up while waiting for the network (see ProcessingSlots).
+  private func parse(_ readAhead: ReadAheadBuffer, framer: inout LineFramer, router: LineRouter) async throws
+  {
+    var holding = false
+    defer { if holding { slots.release() } }
+    while true {
+      let next: ByteBuffer
+      switch try readAhead.poll() {
+      case .chunk(let chunk):
+        next = chunk
+      case .ended:
+        return
+      case .empty:
+        if holding {
+          slots.release()
+          holding = false
+        }
+        guard let chunk = try await readAhead.next() else { return }
+        next = chunk
+      }
+      if !holding {
+        try await slots.acquire()
+        holding = true
+      }
+      let before = router.lines
+      try next.withUnsafeReadableBytes { raw in try framer.feed(raw) { try router.route($0) } }
+      progress.add(bytes: next.readableBytes)
+      progress.add(lines: router.lines - before)
+    }
+  }
+
+  /// The stall watchdog, on the real clock (the network's time, whatever clock retries sleep
+  /// on): every `interval` seconds, fewer than ``stallBytes`` new bytes while the parser waits
+  /// for the network ends the body with a stall error. Returns when cancelled.
+  private static func watchForStalls(_ readAhead: ReadAheadBuffer, window: DayWindow, interval: Int) async {
+    var last = 0
+    while true {
+      do { try await ContinuousClock().sleep(for: .seconds(interval)) } catch { return }
+      let flow = readAhead.flow
+      if !flow.parserBehind, flow.receivedBytes - last < stallBytes {
+        readAhead.finish(
+          WindowError.stalled(window, bytes: flow.receivedBytes, minimum: stallBytes, seconds: interval))
+        return
+      }
+      last = flow.receivedBytes
+    }
+  }
 }

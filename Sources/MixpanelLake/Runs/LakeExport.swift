@@ -75,7 +75,7 @@ public struct LakeExport<C: Clock>: Sendable where C.Duration == Duration {
         config: config, logger: logger, clock: clock, now: now, limiter: queryLimiter
       ).run(streams: dailies, runID: summary.export?.runID ?? summary.tables?.runID)
     }
-    let today = Planner.today(now: now(), zone: TimeZone(identifier: config.exportDayZone)!)
+    let today = Planner.today(now: now(), zone: config.exportZone)
     summary.startsInFuture = config.startDate > today
     if summary.startsInFuture, !config.streams.contains("export") {
       // ExportRun warned already when export ran.

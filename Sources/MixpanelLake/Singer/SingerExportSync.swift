@@ -27,7 +27,7 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     let config = tap.config
     let logger = tap.logger
     let bookmark = state.bookmark("export").flatMap(Timestamp.parse)
-    let today = Planner.today(now: tap.now(), zone: TimeZone(identifier: config.exportDayZone)!)
+    let today = Planner.today(now: tap.now(), zone: config.exportZone)
     try Planner.checkBookmark(
       bookmark, text: state.bookmark("export"), today: today, statePath: "the --state file")
     let plan = Planner.plan(

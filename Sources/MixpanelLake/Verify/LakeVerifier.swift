@@ -110,7 +110,7 @@ public struct LakeVerifier<C: Clock>: Sendable where C.Duration == Duration {
   /// The project-timezone day "today" for the Query API.
   private var today: Day {
     Planner.today(
-      now: now(), zone: TimeZone(identifier: config.projectTimezone) ?? TimeZone(identifier: "UTC")!)
+      now: now(), zone: config.projectZone)
   }
 
   private func checkCounts(

@@ -1,5 +1,5 @@
-public import Foundation
 public import CalendarDay
+public import Foundation
 public import Lake
 public import MixpanelAPI
 

@@ -85,7 +85,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
-    .testTarget(name: "NDJSONTests", dependencies: ["NDJSON", "CalendarDay"]),
+    .testTarget(name: "CalendarDayTests", dependencies: ["CalendarDay"]),
+    .testTarget(name: "NDJSONTests", dependencies: ["NDJSON"]),
     .testTarget(name: "LakeTests", dependencies: ["Lake", "NDJSON", "CalendarDay"]),
     .testTarget(name: "MixpanelAPITests", dependencies: ["MixpanelAPI", "CalendarDay"]),
     .testTarget(

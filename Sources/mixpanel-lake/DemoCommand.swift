@@ -59,10 +59,10 @@ struct DemoCommand: AsyncParsableCommand {
       // The lake, not this run: a second demo only fetches the days the bookmark left open.
       let truth = project.truth(from: first, to: today)
       var mismatches = 0
+      let layout = LakeLayout(root: lake)
       for day in truth.days {
-        if try ManifestStore.read(directory: "\(lake)/export/day=\(day.day)")?.rows != day.count {
-          mismatches += 1
-        }
+        let folder = layout.path(LakeLayout.dayPartition(stream: "export", day: Day("\(day.day)")!))
+        if try ManifestStore.read(directory: folder)?.rows != day.count { mismatches += 1 }
       }
       print(
         mismatches == 0

@@ -26,7 +26,7 @@ public final class LakeLock: Sendable {
   /// Takes the lock of `lake` (creating the folder); throws when another run holds it.
   public static func acquire(lake: String) throws(LakeError) -> LakeLock {
     try FileSystem.makeDirectories(lake)
-    let path = "\(lake)/.lock"
+    let path = LakeLayout(root: lake).lock
     let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw .io("open", path: path, errno: errno) }
     guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {

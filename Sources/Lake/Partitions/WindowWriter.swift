@@ -40,7 +40,7 @@ public final class WindowWriter {
 
   /// The folder of a day's partition, relative to the lake root.
   public static func partitionPath(stream: String, day: Day) -> String {
-    "\(stream)/day=\(day)"
+    LakeLayout.dayPartition(stream: stream, day: day)
   }
 
   /// Adds one line (without its newline) to the partition of `day`.
@@ -78,7 +78,7 @@ public final class WindowWriter {
     if let outOfWindow { return outOfWindow }
     let writer = PartitionWriter(
       lakeRoot: lakeRoot,
-      relativePath: "\(stream)/_out_of_window/window=\(window.fromDate)_\(window.toDate)",
+      relativePath: LakeLayout.outOfWindow(stream: stream, from: window.fromDate, to: window.toDate),
       windowID: window.id, settings: settings)
     outOfWindow = writer
     return writer
@@ -108,7 +108,7 @@ public final class WindowWriter {
       finished.append(
         (day, Self.partitionPath(stream: stream, day: day), try writer?.finishAll() ?? [], writer))
     }
-    let outOfWindowPath = "\(stream)/_out_of_window/window=\(window.fromDate)_\(window.toDate)"
+    let outOfWindowPath = LakeLayout.outOfWindow(stream: stream, from: window.fromDate, to: window.toDate)
     if let outOfWindow {
       finished.append((nil, outOfWindow.relativePath, try outOfWindow.finishAll(), outOfWindow))
     } else if FileSystem.isDirectory("\(lakeRoot)/\(outOfWindowPath)") {

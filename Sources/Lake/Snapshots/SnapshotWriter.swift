@@ -43,7 +43,7 @@ public final class SnapshotWriter {
 
   /// `engage`, or `engage/snapshot_date=2024-07-15`.
   public static func partitionPath(stream: String, snapshotDate: Day?) -> String {
-    snapshotDate.map { "\(stream)/snapshot_date=\($0)" } ?? stream
+    LakeLayout.tablePartition(stream: stream, snapshotDate: snapshotDate)
   }
 
   /// Rows appended so far.

@@ -88,7 +88,10 @@ public struct LakeConfig: Sendable {
   public var exportZone: TimeZone { legacyProjectTimezone ? projectZone : .gmt }
 
   /// Where `_state.json` lives.
-  public var resolvedStatePath: String { statePath ?? "\(lake)/_state.json" }
+  public var resolvedStatePath: String { statePath ?? layout.state }
+
+  /// Where everything lives in this config's lake.
+  public var layout: LakeLayout { LakeLayout(root: lake) }
 
   public var writerSettings: WriterSettings {
     WriterSettings(

@@ -88,7 +88,7 @@ public struct DailyStreamRunSummary: Sendable, Encodable {
   }
 
   static func write(_ summary: DailyStreamRunSummary, lake: String) throws {
-    let directory = "\(lake)/_runs"
+    let directory = LakeLayout(root: lake).runs
     try FileSystem.makeDirectories(directory)
     try FileSystem.writeAtomically(JSONText.encode(summary), to: "\(directory)/\(summary.runID)-daily.json")
   }

@@ -39,7 +39,7 @@ struct EmptyDayGuard: Sendable {
   func check(_ window: DayWindow, newRows: [(day: Day, rows: Int)], stream: String) async throws {
     var emptied: [Emptied] = []
     for (day, rows) in newRows {
-      let folder = "\(config.lake)/\(WindowWriter.partitionPath(stream: stream, day: day))"
+      let folder = config.layout.path(LakeLayout.dayPartition(stream: stream, day: day))
       guard let old = try ManifestStore.read(directory: folder), old.rows > 0 else { continue }
       if rows == 0 {
         emptied.append(Emptied(day: day, oldRows: old.rows, manifest: old, folder: folder))

@@ -109,7 +109,7 @@ public struct LakeReport: Sendable {
         case startedAt = "started_at"
       }
     }
-    let directory = "\(lake)/_runs"
+    let directory = LakeLayout(root: lake).runs
     var newest: (startedAt: String, runID: String)?
     for name in try FileSystem.list(directory) where name.hasSuffix(".json") && !name.hasPrefix(".") {
       guard let bytes = try? FileSystem.read("\(directory)/\(name)"),

@@ -144,7 +144,7 @@ public struct RunSummary: Sendable, Encodable {
   }
 
   static func write(_ summary: RunSummary, lake: String) throws {
-    let directory = "\(lake)/_runs"
+    let directory = LakeLayout(root: lake).runs
     try FileSystem.makeDirectories(directory)
     try FileSystem.writeAtomically(JSONText.encode(summary), to: "\(directory)/\(summary.runID).json")
   }

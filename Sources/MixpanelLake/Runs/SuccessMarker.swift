@@ -4,7 +4,7 @@ public import Lake
 /// that completed every window of every stream it ran. An orchestrator that waits for it never
 /// reads a lake that a failed or running invocation left half-updated.
 public enum SuccessMarker {
-  public static func path(lake: String) -> String { "\(lake)/_SUCCESS" }
+  public static func path(lake: String) -> String { LakeLayout(root: lake).success }
 
   /// Removes the marker (there is none yet in a new lake), durably: a crash later in the run
   /// must not bring it back beside partitions the run already replaced.

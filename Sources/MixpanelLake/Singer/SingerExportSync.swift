@@ -87,9 +87,9 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     {
       let window = emitter.order[emitter.emitted]
       var partitions = (0..<window.dayCount).map {
-        WindowWriter.partitionPath(stream: "export", day: window.from.adding(days: $0))
+        LakeLayout.dayPartition(stream: "export", day: window.from.adding(days: $0))
       }
-      partitions.append("export/_out_of_window/window=\(window.from)_\(window.to)")
+      partitions.append(LakeLayout.outOfWindow(stream: "export", from: "\(window.from)", to: "\(window.to)"))
       let extracted = Timestamp.iso8601(SingerTap<C>.seconds(tap.now()))
       emitter.rows += try spool.emit(partitions, schema: &schema, timeExtracted: extracted, to: output)
       for partition in partitions { spool.remove(partition) }

@@ -37,7 +37,7 @@ struct EngageCheckpoint: Codable, Equatable, Sendable {
     case savedAt = "saved_at"
   }
 
-  static func path(lake: String) -> String { "\(lake)/engage/.resume.json" }
+  static func path(lake: String) -> String { LakeLayout(root: lake).engageCheckpoint }
 
   /// The checkpoint of `lake`, or nil when there is none or it cannot be read (a pass then
   /// starts from page 0; the unreadable file is replaced or removed by that pass).

@@ -81,7 +81,7 @@ public struct FullTableRunSummary: Sendable, Encodable {
   }
 
   static func write(_ summary: FullTableRunSummary, lake: String) throws {
-    let directory = "\(lake)/_runs"
+    let directory = LakeLayout(root: lake).runs
     try FileSystem.makeDirectories(directory)
     try FileSystem.writeAtomically(
       JSONText.encode(summary), to: "\(directory)/\(summary.runID)-full_table.json")

@@ -40,13 +40,8 @@ public enum LakePartitions {
   }
 
   /// `day=2024-06-01` → ("day", 2024-06-01); other names → (nil, nil).
-  static func parseFolder(_ name: String) -> (key: String?, day: Day?) {
-    guard let equals = name.firstIndex(of: "=") else { return (nil, nil) }
-    return (String(name[..<equals]), Day(name[name.index(after: equals)...]))
-  }
+  static func parseFolder(_ name: String) -> (key: String?, day: Day?) { LakeLayout.parseFolder(name) }
 
   /// Names Spark and Hive skip: the lake's own files (`_manifest.json`) and temporaries.
-  public static func isHidden(_ name: String) -> Bool {
-    name.hasPrefix("_") || name.hasPrefix(".")
-  }
+  public static func isHidden(_ name: String) -> Bool { LakeLayout.isHidden(name) }
 }

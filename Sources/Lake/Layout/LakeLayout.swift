@@ -1,0 +1,62 @@
+public import CalendarDay
+
+/// Where everything lives in a lake (design.md §3): the one place that knows the path rules, and
+/// how to read a partition folder's name back.
+///
+/// ```
+///  <lake>/.lock                                   the writing run's flock
+///  <lake>/_state.json                             bookmarks (unless `state` points elsewhere)
+///  <lake>/_SUCCESS                                every selected stream of the last run completed
+///  <lake>/_runs/<run-id>.json                     one record per run
+///  <lake>/<stream>/day=YYYY-MM-DD/                a day partition (export, funnels, revenue)
+///  <lake>/<stream>/_out_of_window/window=F_T/     lines whose time fell outside their window
+///  <lake>/<stream>/                               a full-table stream's current copy
+///  <lake>/<stream>/snapshot_date=YYYY-MM-DD/      a full-table snapshot (`snapshots: true`)
+///  <lake>/engage/.resume.json                     an engage pass's checkpoint
+/// ```
+///
+/// Names starting with `_` or `.` are the lake's own files or temporaries: Spark, Hive and
+/// DuckDB's hive partitioning skip them, and so does every reader here.
+public struct LakeLayout: Sendable, Equatable {
+  /// The lake's root folder.
+  public let root: String
+
+  public init(root: String) {
+    self.root = root
+  }
+
+  public var lock: String { "\(root)/.lock" }
+  public var state: String { "\(root)/_state.json" }
+  public var success: String { "\(root)/_SUCCESS" }
+  public var runs: String { "\(root)/_runs" }
+  public var engageCheckpoint: String { "\(root)/engage/.resume.json" }
+
+  /// `relative` (one of the static paths below) under the root.
+  public func path(_ relative: String) -> String { "\(root)/\(relative)" }
+
+  /// `export/day=2024-06-01`: a day partition, relative to the root.
+  public static func dayPartition(stream: String, day: Day) -> String {
+    "\(stream)/day=\(day)"
+  }
+
+  /// `export/_out_of_window/window=2024-06-01_2024-06-30`, relative to the root.
+  public static func outOfWindow(stream: String, from: String, to: String) -> String {
+    "\(stream)/_out_of_window/window=\(from)_\(to)"
+  }
+
+  /// `engage`, or `engage/snapshot_date=2024-07-15`, relative to the root.
+  public static func tablePartition(stream: String, snapshotDate: Day?) -> String {
+    snapshotDate.map { "\(stream)/snapshot_date=\($0)" } ?? stream
+  }
+
+  /// `day=2024-06-01` → ("day", 2024-06-01); `snapshot_date=…` likewise; other names → (nil, nil).
+  public static func parseFolder(_ name: String) -> (key: String?, day: Day?) {
+    guard let equals = name.firstIndex(of: "=") else { return (nil, nil) }
+    return (String(name[..<equals]), Day(name[name.index(after: equals)...]))
+  }
+
+  /// Whether `name` is one of the lake's own files or a temporary (`_…`, `.…`), not data.
+  public static func isHidden(_ name: String) -> Bool {
+    name.hasPrefix("_") || name.hasPrefix(".")
+  }
+}

@@ -68,28 +68,23 @@ public struct DailyStreamRunSummary: Sendable, Encodable {
   /// funnels         committed  6      18          6      4211        7         0
   /// ```
   public var text: String {
-    func pad(_ text: String, _ width: Int) -> String {
-      text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-    }
-    var lines = [
-      pad("stream", 16) + pad("status", 11) + pad("days", 7) + pad("rows", 12) + pad("files", 7)
-        + pad("bytes", 12) + pad("requests", 10) + "retries"
-    ]
-    for record in streams {
-      lines.append(
-        pad(record.stream, 16) + pad(record.status.rawValue, 11) + pad("\(record.days)", 7)
-          + pad("\(record.rows)", 12) + pad("\(record.files)", 7) + pad("\(record.bytes)", 12)
-          + pad("\(record.requests)", 10) + "\(record.retries)")
-    }
-    for record in streams where record.status != .committed {
-      lines.append("\(record.status == .skipped ? "warning" : "error"): \(record.message ?? record.stream)")
-    }
-    return lines.joined(separator: "\n")
+    StreamTable.render(
+      columns: [
+        ("stream", 16), ("status", 11), ("days", 7), ("rows", 12), ("files", 7), ("bytes", 12),
+        ("requests", 10),
+        ("retries", 0),
+      ],
+      rows: streams.map {
+        [
+          $0.stream, $0.status.rawValue, "\($0.days)", "\($0.rows)", "\($0.files)", "\($0.bytes)",
+          "\($0.requests)",
+          "\($0.retries)",
+        ]
+      },
+      notes: StreamTable.notes(streams.map { ($0.status.rawValue, $0.message ?? $0.stream) }))
   }
 
   static func write(_ summary: DailyStreamRunSummary, lake: String) throws {
-    let directory = LakeLayout(root: lake).runs
-    try FileSystem.makeDirectories(directory)
-    try FileSystem.writeAtomically(JSONText.encode(summary), to: "\(directory)/\(summary.runID)-daily.json")
+    try StreamTable.writeRecord(summary, runID: summary.runID, suffix: "daily", lake: lake)
   }
 }

@@ -61,29 +61,21 @@ public struct FullTableRunSummary: Sendable, Encodable {
   /// engage          committed  2600        1      183211      27        0
   /// ```
   public var text: String {
-    func pad(_ text: String, _ width: Int) -> String {
-      text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-    }
-    var lines = [
-      pad("stream", 16) + pad("status", 11) + pad("rows", 12) + pad("files", 7) + pad("bytes", 12)
-        + pad("requests", 10) + "retries"
-    ]
-    for record in streams {
-      lines.append(
-        pad(record.stream, 16) + pad(record.status.rawValue, 11) + pad("\(record.rows)", 12)
-          + pad("\(record.files)", 7) + pad("\(record.bytes)", 12) + pad("\(record.requests)", 10)
-          + "\(record.retries)")
-    }
-    for record in streams where record.status != .committed {
-      lines.append("\(record.status == .skipped ? "warning" : "error"): \(record.message ?? record.stream)")
-    }
-    return lines.joined(separator: "\n")
+    StreamTable.render(
+      columns: [
+        ("stream", 16), ("status", 11), ("rows", 12), ("files", 7), ("bytes", 12), ("requests", 10),
+        ("retries", 0),
+      ],
+      rows: streams.map {
+        [
+          $0.stream, $0.status.rawValue, "\($0.rows)", "\($0.files)", "\($0.bytes)", "\($0.requests)",
+          "\($0.retries)",
+        ]
+      },
+      notes: StreamTable.notes(streams.map { ($0.status.rawValue, $0.message ?? $0.stream) }))
   }
 
   static func write(_ summary: FullTableRunSummary, lake: String) throws {
-    let directory = LakeLayout(root: lake).runs
-    try FileSystem.makeDirectories(directory)
-    try FileSystem.writeAtomically(
-      JSONText.encode(summary), to: "\(directory)/\(summary.runID)-full_table.json")
+    try StreamTable.writeRecord(summary, runID: summary.runID, suffix: "full_table", lake: lake)
   }
 }

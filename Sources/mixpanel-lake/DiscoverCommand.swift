@@ -13,7 +13,7 @@ struct DiscoverCommand: AsyncParsableCommand {
 
   func run() async throws {
     let status = await SingerCommandLine.run(
-      configPath: config, catalogPath: nil, statePath: nil, discover: true, logger: SingerCommandLine.logger()
+      configPath: config, catalogPath: nil, statePath: nil, discover: true, logger: CLILogging.tapLogger()
     )
     if status != 0 { throw ExitCode(status) }
   }

@@ -192,6 +192,13 @@ enum CLILogging {
     logger.logLevel = quiet ? .warning : .info
     return logger
   }
+
+  /// Singer mode's logger: stderr only (stdout carries the messages), labelled as the tap.
+  static func tapLogger() -> Logger {
+    var logger = Logger(label: "tap-mixpanel-lake") { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = .info
+    return logger
+  }
 }
 
 enum LogFormat: String, ExpressibleByArgument, Sendable {

@@ -29,7 +29,7 @@ struct TapCommand: AsyncParsableCommand {
   func run() async throws {
     let status = await SingerCommandLine.run(
       configPath: config, catalogPath: catalog ?? properties, statePath: state, discover: discover,
-      logger: SingerCommandLine.logger())
+      logger: CLILogging.tapLogger())
     if status != 0 { throw ExitCode(status) }
   }
 }

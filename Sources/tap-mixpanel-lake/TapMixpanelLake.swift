@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import MixpanelLake
 
 /// tap-mixpanel's command line, so Meltano or Stitch can run this tap by name:
@@ -31,7 +32,14 @@ struct TapMixpanelLake: AsyncParsableCommand {
   func run() async throws {
     let status = await SingerCommandLine.run(
       configPath: config, catalogPath: catalog ?? properties, statePath: state, discover: discover,
-      logger: SingerCommandLine.logger())
+      logger: Self.logger())
     if status != 0 { throw ExitCode(status) }
+  }
+
+  /// Logs go to stderr: stdout carries the Singer messages.
+  static func logger() -> Logger {
+    var logger = Logger(label: "tap-mixpanel-lake") { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = .info
+    return logger
   }
 }

@@ -33,13 +33,6 @@ public enum SingerCommandLine {
     }
   }
 
-  /// A logger that writes to stderr.
-  public static func logger(level: Logger.Level = .info) -> Logger {
-    var logger = Logger(label: "tap-mixpanel-lake") { StreamLogHandler.standardError(label: $0) }
-    logger.logLevel = level
-    return logger
-  }
-
   static func loadConfig(_ path: String, environment: [String: String], logger: Logger) throws -> LakeConfig {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ConfigError.file("cannot read config file \(path): check the path given to --config")

@@ -53,7 +53,7 @@ enum PartitionCommitter {
     case .rename:
       let temporary = "\(directory)/\(manifestTemporaryName)"
       do {
-        try writeFile(bytes, to: temporary, failureInjector: failureInjector)
+        try FileSystem.writeDurably(bytes, to: temporary, failureInjector: failureInjector)
       } catch {
         try? FileSystem.remove(temporary)
         throw error.noting("\(directory) is unchanged")
@@ -78,7 +78,7 @@ enum PartitionCommitter {
       let hadManifest = FileSystem.exists(path)
       let old = hadManifest ? try? FileSystem.read(path) : nil
       do {
-        try writeFile(bytes, to: path, failureInjector: failureInjector)
+        try FileSystem.writeDurably(bytes, to: path, failureInjector: failureInjector)
       } catch {
         let oldFiles = Set((old.flatMap(ManifestStore.decode)?.files ?? []).map(\.path))
         var left: [String] = []
@@ -88,7 +88,7 @@ enum PartitionCommitter {
         }
         var note = unchanged(directory, left: left)
         if let old {
-          if (try? writeFile(old, to: path, failureInjector: nil)) == nil {
+          if (try? FileSystem.writeDurably(old, to: path, failureInjector: nil)) == nil {
             try? FileSystem.remove(path)
             note += "; its old manifest could not be written back and was deleted, run again to rewrite it"
           }
@@ -167,21 +167,6 @@ enum PartitionCommitter {
   /// stale copies, and temporary manifests a crashed run left.
   static func isOurs(_ name: String) -> Bool {
     name.hasPrefix("part-") || name.hasPrefix(".part-") || name.hasPrefix(manifestTemporaryName)
-  }
-
-  /// Creates `path` (replacing it), writes `bytes`, fsyncs and closes it.
-  private static func writeFile(
-    _ bytes: [UInt8], to path: String, failureInjector: FailureInjector?
-  ) throws(LakeError) {
-    let sink = try FileSink(creating: path, failureInjector: failureInjector)
-    do {
-      try sink.write(bytes)
-      try sink.sync()
-      try sink.close()
-    } catch {
-      try? sink.close()
-      throw error
-    }
   }
 
   /// Renames part files back to their hidden names, deleting any that will not go back; returns

@@ -109,16 +109,29 @@ public enum FileSystem {
     let (directory, name) = split(path)
     let temporary = "\(directory)/.\(name).tmp-\(getpid())"
     do {
-      let sink = try FileSink(creating: temporary, failureInjector: failureInjector)
-      try sink.write(bytes)
-      try sink.sync()
-      try sink.close()
+      try writeDurably(bytes, to: temporary, failureInjector: failureInjector)
       try rename(temporary, to: path, failureInjector: failureInjector)
     } catch {
       try? remove(temporary)
       throw error
     }
     try syncDirectory(directory, failureInjector: failureInjector)
+  }
+
+  /// Creates `path` (replacing it), writes `bytes`, fsyncs and closes it; the file is closed
+  /// whatever fails.
+  public static func writeDurably(
+    _ bytes: [UInt8], to path: String, failureInjector: FailureInjector? = nil
+  ) throws(LakeError) {
+    let sink = try FileSink(creating: path, failureInjector: failureInjector)
+    do {
+      try sink.write(bytes)
+      try sink.sync()
+      try sink.close()
+    } catch {
+      try? sink.close()
+      throw error
+    }
   }
 
   /// Splits a path into its directory and last component.

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Writes one partition's part files for one window: rolls to a new part past `maxPartBytes`,
 /// and can close its open part early (``suspend()``) to give its codec memory back.
 final class PartitionWriter {
@@ -91,7 +89,7 @@ final class PartitionWriter {
     finished = []
     // A folder this writer created for a day that was never committed goes too (rmdir removes
     // only an empty folder: a committed partition keeps at least its manifest).
-    _ = rmdir(directory)
+    FileSystem.removeEmptyDirectory(directory)
   }
 }
 

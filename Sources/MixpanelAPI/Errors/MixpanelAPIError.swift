@@ -81,9 +81,9 @@ public struct MixpanelAPIError: Error, CustomStringConvertible, Sendable {
     case 500...599: kind = .server
     default: kind = .unexpectedStatus
     }
+    let message = ErrorBody.message(body)
     return MixpanelAPIError(
-      kind: kind, status: status,
-      serverMessage: scrubber?.scrub(ErrorBody.message(body)) ?? ErrorBody.message(body),
+      kind: kind, status: status, serverMessage: scrubber?.scrub(message) ?? message,
       retryAfterSeconds: retryAfter.flatMap { RetryAfter.seconds($0) }, context: context)
   }
 }

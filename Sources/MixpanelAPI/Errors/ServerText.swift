@@ -7,13 +7,18 @@ public enum ServerText {
     var out = ""
     for scalar in text.unicodeScalars {
       if isControl(scalar) {
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        out += unicodeEscape(scalar)
       } else {
         out.unicodeScalars.append(scalar)
       }
     }
     return out
+  }
+
+  /// `\u001b` for ESC: the JSON form of a scalar below U+10000.
+  static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
+    let hex = String(scalar.value, radix: 16)
+    return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
   }
 
   private static func isControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -22,9 +22,9 @@
 /// A 429 with `Retry-After: s` waits `s` plus a jitter of at most `retryAfterSpread` (1 s by
 /// default): never less than the server asked, and never jittered below it, but never longer
 /// than `maxRetryWait` (an hour by default, the `max_retry_wait` key): a `Retry-After` of days,
-/// or an HTTP date years ahead, is a broken server or proxy, not a reason to sleep for days. The caller should
-/// also ``RateLimiter/penalize(for:)`` its limiter by the same delay, so that other requests to
-/// the same API hold off too.
+/// or an HTTP date years ahead, is a broken server or proxy, not a reason to sleep for days.
+/// The caller should also ``RateLimiter/penalize(for:)`` its limiter by the same delay, so that
+/// other requests to the same API hold off too.
 ///
 /// 400, 401, 402, 403, 404 and other unexpected statuses fail at once: sending the same request
 /// again cannot help. When retryable attempts run out:
@@ -129,14 +129,11 @@ public struct RetryPolicy: Sendable {
     guard attempt < maxAttempts else {
       // A connection refused, reset or timed out before any byte of an answer is not about the
       // window's size: halves would fail the same way.
-      if case .http(let error) = failure, error.kind == .transport {
-        return .fail(reason: "gave up after \(attempt) attempts: \(failure.description)")
-      }
-      if windowDays >= 2 { return .split }
+      let transport = if case .http(let error) = failure { error.kind == .transport } else { false }
+      if windowDays >= 2, !transport { return .split }
       return .fail(reason: "gave up after \(attempt) attempts: \(failure.description)")
     }
     if let retryAfter {
-      guard retryAfter < maxRetryWait else { return .retry(after: maxRetryWait) }
       return .retry(
         after: min(maxRetryWait, retryAfter + clamped(jitter(retryAfterSpread), to: retryAfterSpread)))
     }

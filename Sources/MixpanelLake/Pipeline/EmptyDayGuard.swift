@@ -20,11 +20,9 @@ struct EmptyDayGuard: Sendable {
   let logger: Logger
   /// Today's date in the project's time zone (the Query API's days; a later `to_date` is a 400).
   let projectToday: @Sendable () -> Day
-  /// One `/events` call under the Query limiter, with its retries.
-  let counts: @Sendable (EventCountsRequest) async throws -> EventCounts
-
-  /// Names asked per `/events` call (mixpanel-api.md §10.7.3).
-  static let namesPerRequest = 50
+  /// Mixpanel's counts of `names` per day over `from...to` (``CountFetcher``: batches of names
+  /// under the Query limiter, with retries).
+  let counts: @Sendable (_ names: [String], _ from: Day, _ to: Day) async throws -> EventCounts
 
   /// A day the new answer leaves empty, with the committed partition it would replace.
   struct Emptied: Sendable {
@@ -75,18 +73,13 @@ struct EmptyDayGuard: Sendable {
     }
     // The Query API counts project-time-zone days: a UTC export day spans one or two of them.
     let today = projectToday()
-    var queryDays = Set<Day>()
-    for day in days { queryDays.formUnion(queryDaysCovering(day)) }
-    queryDays = queryDays.filter { $0 <= today }
+    let mapper = QueryDayMapper(projectTimezone: config.projectTimezone, legacy: config.legacyProjectTimezone)
+    let queryDays = Set(days.flatMap(mapper.queryDays(of:))).filter { $0 <= today }
     guard let from = queryDays.min(), let to = queryDays.max() else { return }
     var counted = 0
     do {
-      for start in stride(from: 0, to: names.count, by: Self.namesPerRequest) {
-        let batch = Array(names[start..<min(start + Self.namesPerRequest, names.count)])
-        let result = try await counts(EventCountsRequest(names: batch, fromDate: from, toDate: to))
-        for name in batch { for day in queryDays { counted += result.count(name, on: day) } }
-        if counted > 0 { break }
-      }
+      let result = try await counts(names, from, to)
+      for name in names { for day in queryDays { counted += result.count(name, on: day) } }
     } catch is CancellationError {
       throw CancellationError()
     } catch {
@@ -98,19 +91,6 @@ struct EmptyDayGuard: Sendable {
     logger.info(
       "window.empty_days_confirmed",
       metadata: ["window": "\(window)", "days": "\(days.map { "\($0)" }.joined(separator: ","))"])
-  }
-
-  /// The project-time-zone days that overlap export day `day`.
-  func queryDaysCovering(_ day: Day) -> [Day] {
-    guard !config.legacyProjectTimezone, config.projectTimezone != "UTC" else { return [day] }
-    let zone = config.projectZone
-    func local(_ epoch: Int64) -> Day {
-      let date = Date(timeIntervalSince1970: Double(epoch))
-      return Day(epochSeconds: epoch + Int64(zone.secondsFromGMT(for: date)))
-    }
-    let first = local(day.startEpochSeconds)
-    let last = local(day.startEpochSeconds + 86_399)
-    return first == last ? [first] : [first, last]
   }
 
   /// The distinct event names in the committed partitions of `emptied`, sorted.

@@ -24,6 +24,9 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
   /// Whether a run whose windows all committed writes `_SUCCESS`. A caller that runs more
   /// streams after this one sets it to false and writes the marker once they all succeeded.
   public var marksSuccess = true
+  /// The project's Query API limiter (60/hour), when a caller runs Query streams too; the
+  /// confirmation of emptied days takes its permits. nil: a limiter of this run's own.
+  public var queryLimiter: RateLimiter<C>? = nil
 
   public init(
     config: LakeConfig, logger: Logger, clock: C, now: @escaping @Sendable () -> Date = { Date() },
@@ -91,9 +94,9 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       windows: plan.windows, bookmark: state.bookmarks["export"].flatMap(Timestamp.parse))
     let limiter = RateLimiter(policy: config.exportRateLimit, clock: clock, logger: logger)
     let wallClock = now
-    // Confirming an emptied day takes Query API calls: under their own limiter and policy.
+    // Confirming an emptied day takes Query API calls: under the project's Query limiter.
     let counter = QueryCaller(
-      limiter: RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger),
+      limiter: queryLimiter ?? RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger),
       retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
     let zone = config.projectZone
     var stopError: (any Error)?
@@ -101,11 +104,9 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       client in
       let emptyDays = EmptyDayGuard(
         config: config, logger: logger, projectToday: { Planner.today(now: wallClock(), zone: zone) },
-        counts: { request in
+        counts: { [fetcher = CountFetcher(client: client, caller: counter, batchSize: 50, logger: logger)] in
           var stats = CallStats()
-          return try await counter.call("events counts", stats: &stats) {
-            try await client.eventCounts(request)
-          }
+          return try await fetcher.counts(names: $0, from: $1, to: $2, stats: &stats)
         })
       let task = WindowTask(
         fetcher: WindowFetcher(

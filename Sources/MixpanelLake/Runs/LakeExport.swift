@@ -58,11 +58,13 @@ public struct LakeExport<C: Clock>: Sendable where C.Duration == Duration {
     }
     try SuccessMarker.clear(lake: config.lake)
     var summary = LakeExportSummary()
-    if config.streams.contains("export") {
-      summary.export = try await exportRun.run()
-    }
-    // One Query API budget (60/hour) for every Query stream of this project.
+    // One Query API budget (60/hour) for every Query call of this project.
     let queryLimiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
+    if config.streams.contains("export") {
+      var export = exportRun
+      export.queryLimiter = queryLimiter
+      summary.export = try await export.run()
+    }
     let tables = FullTableStream.selected(config.streams)
     if !tables.isEmpty {
       summary.tables = try await FullTableRun(

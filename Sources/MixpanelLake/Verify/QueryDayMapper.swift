@@ -38,6 +38,18 @@ struct QueryDayMapper {
     return Day(epochSeconds: seconds + Int64(offset))
   }
 
+  /// The query days that overlap export (partition) day `day`: one, or two where the project's
+  /// zone is not UTC.
+  func queryDays(of day: Day) -> [Day] {
+    guard let zone else { return [day] }
+    func local(_ epoch: Int64) -> Day {
+      Day(epochSeconds: epoch + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(epoch)))))
+    }
+    let first = local(day.startEpochSeconds)
+    let last = local(day.adding(days: 1).startEpochSeconds - 1)
+    return Array(sequence(first: first) { $0 < last ? $0.adding(days: 1) : nil })
+  }
+
   /// The export (partition) days that hold the rows of query day `day`.
   func partitionDays(of day: Day) -> [Day] {
     guard let zone else { return [day] }

@@ -71,17 +71,25 @@ let package = Package(
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ]),
+    // What both executables share: exit codes, the one-line error, loggers, the tap's entry.
+    .target(
+      name: "CommandLineSupport",
+      dependencies: [
+        "MixpanelLake", "MixpanelAPI", "Lake",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .executableTarget(
       name: "mixpanel-lake",
       dependencies: [
-        "MixpanelLake", "MixpanelFake", "Lake",
+        "CommandLineSupport", "MixpanelLake", "MixpanelFake", "Lake",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
     .executableTarget(
       name: "tap-mixpanel-lake",
       dependencies: [
-        "MixpanelLake",
+        "CommandLineSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),

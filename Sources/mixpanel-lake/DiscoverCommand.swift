@@ -1,5 +1,5 @@
 import ArgumentParser
-import MixpanelLake
+import CommandLineSupport
 
 /// `mixpanel-lake discover`: prints the Singer catalog of every stream (as `tap --discover`).
 struct DiscoverCommand: AsyncParsableCommand {
@@ -12,9 +12,6 @@ struct DiscoverCommand: AsyncParsableCommand {
   var config: String
 
   func run() async throws {
-    let status = await SingerCommandLine.run(
-      configPath: config, catalogPath: nil, statePath: nil, discover: true, logger: CLILogging.tapLogger()
-    )
-    if status != 0 { throw ExitCode(status) }
+    try await SingerTapCommand.run(configPath: config, catalogPath: nil, statePath: nil, discover: true)
   }
 }

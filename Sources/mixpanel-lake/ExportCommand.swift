@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Glibc
 import Logging
@@ -52,6 +53,11 @@ struct ExportCommand: AsyncParsableCommand {
       visibility: .hidden))
   var timeScale: Double?
 
+  func validate() throws {
+    guard progressInterval > 0 else { throw ValidationError("--progress-interval must be positive") }
+    if let timeScale, !(timeScale > 0) { throw ValidationError("--time-scale must be positive") }
+  }
+
   func run() async throws {
     // On a terminal the rewritten progress line stands in for the per-window info logs.
     let terminal = isatty(STDERR_FILENO) == 1 && logFormat == .text && !verbose
@@ -88,18 +94,11 @@ struct ExportCommand: AsyncParsableCommand {
   private func export(_ loaded: LakeConfig, logger: Logger) async throws {
     do {
       let progress = ExportProgress()
-      let run: @Sendable () async throws -> LakeExportSummary
-      let plannedWindows: Int
-      if let timeScale {
-        let lakeExport = LakeExport(
-          config: loaded, logger: logger, clock: ScaledClock(scale: timeScale), progress: progress)
-        plannedWindows = (try? lakeExport.exportRun.plan().windows.count) ?? 0
-        run = { try await lakeExport.run() }
-      } else {
-        let lakeExport = LakeExport(config: loaded, logger: logger, progress: progress)
-        plannedWindows = (try? lakeExport.exportRun.plan().windows.count) ?? 0
-        run = { try await lakeExport.run() }
-      }
+      // Scale 1 is real time; a larger one (for the fake server only) shortens waits.
+      let lakeExport = LakeExport(
+        config: loaded, logger: logger, clock: ScaledClock(scale: timeScale ?? 1), progress: progress)
+      let plannedWindows = (try? lakeExport.exportRun.plan().windows.count) ?? 0
+      let run: @Sendable () async throws -> LakeExportSummary = { try await lakeExport.run() }
       let showProgress = !quiet && loaded.streams.contains("export")
       let summary = try await Self.runUntilSignal(
         run, logger: logger, progress: showProgress ? (progress, plannedWindows, progressInterval) : nil,

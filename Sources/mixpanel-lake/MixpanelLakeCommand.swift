@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 
 @main
 struct MixpanelLakeCommand: AsyncParsableCommand {
@@ -13,4 +14,6 @@ struct MixpanelLakeCommand: AsyncParsableCommand {
       ExportCommand.self, PlanCommand.self, DemoCommand.self, FakeServerCommand.self, VerifyCommand.self,
       ReportCommand.self, TapCommand.self, DiscoverCommand.self,
     ])
+
+  static func main() async { await mainWithDocumentedExitCodes() }
 }

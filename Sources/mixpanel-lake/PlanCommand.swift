@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Logging
 import MixpanelLake
@@ -32,7 +33,7 @@ struct PlanCommand: AsyncParsableCommand {
           sections.append(
             PlanText.render(try ExportRun(config: loaded, logger: logger).plan(), config: loaded))
         }
-        let run = DailyStreamRun(config: loaded, logger: logger)
+        let run = QueryStreamsRun(config: loaded, logger: logger)
         let daily = try DailyStream.selected(loaded.streams).map { ($0, try run.plan($0)) }
         let tables = FullTableStream.selected(loaded.streams)
         if !daily.isEmpty || !tables.isEmpty {
@@ -48,7 +49,7 @@ struct PlanCommand: AsyncParsableCommand {
 
 /// The text of `mixpanel-lake plan`.
 enum PlanText {
-  static func render(_ plan: ExportPlan, config: LakeConfig) -> String {
+  static func render(_ plan: WindowPlan, config: LakeConfig) -> String {
     var lines = ["stream export: \(plan.windows.count) windows of up to \(config.dateWindowSize) days"]
     if let first = plan.firstDay, let last = plan.lastDay {
       lines.append("  days \(first)..\(last) (today is \(plan.today) in \(config.exportDayZone))")
@@ -77,7 +78,7 @@ enum PlanText {
   /// requests and time Mixpanel's Query limits allow (how many funnels there are, and how many
   /// engage pages, is known only once the run asks).
   static func renderQuery(
-    daily: [(DailyStream, ExportPlan)], tables: [FullTableStream], config: LakeConfig
+    daily: [(DailyStream, WindowPlan)], tables: [FullTableStream], config: LakeConfig
   ) -> String {
     var lines: [String] = []
     var requests = 0

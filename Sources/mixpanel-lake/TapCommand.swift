@@ -1,5 +1,5 @@
 import ArgumentParser
-import MixpanelLake
+import CommandLineSupport
 
 /// `mixpanel-lake tap`: the Singer tap mode (the same as the `tap-mixpanel-lake` executable).
 struct TapCommand: AsyncParsableCommand {
@@ -27,9 +27,7 @@ struct TapCommand: AsyncParsableCommand {
   var state: String?
 
   func run() async throws {
-    let status = await SingerCommandLine.run(
-      configPath: config, catalogPath: catalog ?? properties, statePath: state, discover: discover,
-      logger: CLILogging.tapLogger())
-    if status != 0 { throw ExitCode(status) }
+    try await SingerTapCommand.run(
+      configPath: config, catalogPath: catalog ?? properties, statePath: state, discover: discover)
   }
 }

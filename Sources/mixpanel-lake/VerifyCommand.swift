@@ -1,5 +1,6 @@
 import ArgumentParser
 import CalendarDay
+import CommandLineSupport
 import Foundation
 import MixpanelLake
 

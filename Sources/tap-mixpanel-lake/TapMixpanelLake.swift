@@ -1,6 +1,5 @@
 import ArgumentParser
-import Logging
-import MixpanelLake
+import CommandLineSupport
 
 /// tap-mixpanel's command line, so Meltano or Stitch can run this tap by name:
 /// `tap-mixpanel-lake -c config.json [-s state.json] [-p|--catalog catalog.json] [-d]`.
@@ -29,17 +28,10 @@ struct TapMixpanelLake: AsyncParsableCommand {
   @Flag(name: [.short, .long], help: "Print the catalog and exit.")
   var discover = false
 
-  func run() async throws {
-    let status = await SingerCommandLine.run(
-      configPath: config, catalogPath: catalog ?? properties, statePath: state, discover: discover,
-      logger: Self.logger())
-    if status != 0 { throw ExitCode(status) }
-  }
+  static func main() async { await mainWithDocumentedExitCodes() }
 
-  /// Logs go to stderr: stdout carries the Singer messages.
-  static func logger() -> Logger {
-    var logger = Logger(label: "tap-mixpanel-lake") { StreamLogHandler.standardError(label: $0) }
-    logger.logLevel = .info
-    return logger
+  func run() async throws {
+    try await SingerTapCommand.run(
+      configPath: config, catalogPath: catalog ?? properties, statePath: state, discover: discover)
   }
 }

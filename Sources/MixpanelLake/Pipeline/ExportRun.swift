@@ -8,7 +8,7 @@ public import MixpanelAPI
 ///
 /// ```
 ///  plan ─► task group (≤ max_concurrent_windows children, refilled one-out/one-in)
-///            child: WindowFetcher.fetch(window) ─► committed summary | error
+///            child: WindowExport.fetch(window) ─► committed summary | error
 ///          parent: bookmark over the gap-free committed prefix ─► _state.json
 ///                  run record ─► _runs/<run-id>.json, _SUCCESS when every window committed
 /// ```
@@ -41,7 +41,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
   }
 
   /// Plans the run from the config, the state file and today.
-  public func plan() throws -> ExportPlan {
+  public func plan() throws -> WindowPlan {
     let state = try StateStore.read(config.resolvedStatePath)
     let bookmark = state.bookmarks["export"].flatMap(Timestamp.parse)
     let today = Planner.today(now: now(), zone: config.exportZone)
@@ -109,7 +109,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
           return try await fetcher.counts(names: $0, from: $1, to: $2, stats: &stats)
         })
       let task = WindowTask(
-        fetcher: WindowFetcher(
+        fetcher: WindowExport(
           client: client, config: config, runID: runID, logger: logger,
           now: { Int64(wallClock().timeIntervalSince1970) }, progress: progress,
           slots: ProcessingSlots(limit: ProcessInfo.processInfo.activeProcessorCount), emptyDays: emptyDays),
@@ -156,7 +156,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
   }
 
   /// Whether `start_date` lies after today: nothing to fetch yet, which is not a success.
-  public func startsInFuture(_ plan: ExportPlan) -> Bool {
+  public func startsInFuture(_ plan: WindowPlan) -> Bool {
     config.startDate > plan.today
   }
 

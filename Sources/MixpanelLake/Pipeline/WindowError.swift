@@ -13,7 +13,7 @@ public struct WindowError: Error, CustomStringConvertible, Sendable {
     case bodyCut
     /// No byte arrived for `request_timeout` seconds.
     case idleTimeout
-    /// Bytes trickled in, but fewer than ``WindowFetcher/stallBytes`` in `request_timeout` seconds.
+    /// Bytes trickled in, but fewer than ``WindowExport/stallBytes`` in `request_timeout` seconds.
     case stalled
     /// A day the body left empty holds rows in the lake, and Mixpanel's own count for it is not
     /// zero (or could not be had): the empty answer is not believed.

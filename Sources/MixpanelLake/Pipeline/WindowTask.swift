@@ -6,7 +6,7 @@ import MixpanelAPI
 /// and commit, and on failure do what ``RetryPolicy`` decides — wait and retry, hand the window
 /// back to be split in halves, or give up. Never throws: the parent switches on the outcome.
 struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
-  let fetcher: WindowFetcher
+  let fetcher: WindowExport
   let limiter: RateLimiter<C>
   let retryPolicy: RetryPolicy
   let clock: C

@@ -10,7 +10,7 @@ import Lake
 ///  [start ........................................................ end]
 ///  [── date_window_size ──][── date_window_size ──][── … ──][─ rest ─]
 /// ```
-public struct ExportPlan: Sendable, Equatable {
+public struct WindowPlan: Sendable, Equatable {
   public let windows: [DayWindow]
   public let today: Day
   /// The configured start date when it was moved forward to Mixpanel's 365-day history.
@@ -26,7 +26,7 @@ public enum Planner {
 
   public static func plan(
     startDate: Day, endDate: Day?, bookmark: Int64?, attributionWindow: Int, windowSize: Int, today: Day
-  ) -> ExportPlan {
+  ) -> WindowPlan {
     precondition(windowSize >= 1 && attributionWindow >= 0)
     let earliest = today.adding(days: -historyDays)
     var start = startDate
@@ -40,7 +40,7 @@ public enum Planner {
     }
     let end = min(endDate ?? today, today)
     guard start <= end else {
-      return ExportPlan(windows: [], today: today, clampedStartDate: clamped, firstDay: nil, lastDay: nil)
+      return WindowPlan(windows: [], today: today, clampedStartDate: clamped, firstDay: nil, lastDay: nil)
     }
     var windows: [DayWindow] = []
     var from = start
@@ -49,7 +49,7 @@ public enum Planner {
       windows.append(DayWindow(from: from, to: to))
       from = to.adding(days: 1)
     }
-    return ExportPlan(
+    return WindowPlan(
       windows: windows, today: today, clampedStartDate: clamped, firstDay: start, lastDay: end)
   }
 

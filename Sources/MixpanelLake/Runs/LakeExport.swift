@@ -65,17 +65,16 @@ public struct LakeExport<C: Clock>: Sendable where C.Duration == Duration {
       export.queryLimiter = queryLimiter
       summary.export = try await export.run()
     }
+    let queryRun = QueryStreamsRun(
+      config: config, logger: logger, clock: clock, now: now, limiter: queryLimiter)
     let tables = FullTableStream.selected(config.streams)
     if !tables.isEmpty {
-      summary.tables = try await FullTableRun(
-        config: config, logger: logger, clock: clock, now: now, limiter: queryLimiter
-      ).run(streams: tables, runID: summary.export?.runID)
+      summary.tables = try await queryRun.tables(tables, runID: summary.export?.runID)
     }
     let dailies = DailyStream.selected(config.streams)
     if !dailies.isEmpty {
-      summary.dailies = try await DailyStreamRun(
-        config: config, logger: logger, clock: clock, now: now, limiter: queryLimiter
-      ).run(streams: dailies, runID: summary.export?.runID ?? summary.tables?.runID)
+      summary.dailies = try await queryRun.daily(
+        dailies, runID: summary.export?.runID ?? summary.tables?.runID)
     }
     let today = Planner.today(now: now(), zone: config.exportZone)
     summary.startsInFuture = config.startDate > today

@@ -45,7 +45,7 @@ public struct RunSummary: Sendable, Encodable {
   public private(set) var interrupted = false
   private var splitRetries = 0
 
-  init(runID: String, startedAt: Date, plan: ExportPlan) {
+  init(runID: String, startedAt: Date, plan: WindowPlan) {
     self.runID = runID
     self.startedAt = startedAt
     self.plannedWindows = plan.windows.count

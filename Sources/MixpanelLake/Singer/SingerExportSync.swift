@@ -44,7 +44,7 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     let limiter = RateLimiter(policy: config.exportRateLimit, clock: tap.clock, logger: logger)
     let wallClock = tap.now
     let task = WindowTask(
-      fetcher: WindowFetcher(
+      fetcher: WindowExport(
         client: client, config: spoolConfig, runID: runID, logger: logger,
         now: { Int64(wallClock().timeIntervalSince1970) }, progress: ExportProgress(),
         slots: ProcessingSlots(limit: ProcessInfo.processInfo.activeProcessorCount)),

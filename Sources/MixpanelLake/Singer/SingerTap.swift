@@ -11,7 +11,7 @@ public import MixpanelAPI
 ///   export:      plan ─► task group of WindowTask (rate limiter, retries, splits, as the lake)
 ///                  └► a window commits into the spool ─► in plan order: [SCHEMA if new columns]
 ///                     RECORD × rows ─► STATE (bookmark over the gap-free prefix)
-///   full table:  StreamContext fills one spooled snapshot ─► RECORD × rows ─► STATE
+///   full table:  FullTableContext fills one spooled snapshot ─► RECORD × rows ─► STATE
 ///  ─► STATE (currently_syncing: null)
 /// ```
 ///
@@ -60,7 +60,7 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
     let runID = "tap-" + RunSummary.makeRunID(started)
     try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) { client in
       let queryLimiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
-      var context = StreamContext(
+      var context = FullTableContext(
         client: client,
         caller: QueryCaller(
           limiter: queryLimiter, retryPolicy: queryRetryPolicy, clock: clock, logger: logger),
@@ -93,7 +93,8 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
   }
 
   private func syncTable(
-    _ table: FullTableStream, schema: inout SingerSchema, context: inout StreamContext<C>, spool: SingerSpool,
+    _ table: FullTableStream, schema: inout SingerSchema, context: inout FullTableContext<C>,
+    spool: SingerSpool,
     output: SingerOutput
   ) async throws {
     let (record, error) = try await context.run(table)
@@ -122,11 +123,11 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
     var lakeState = LakeState()
     lakeState.bookmarks[stream.name] = state.bookmark(stream.name)
     try StateStore.write(lakeState, to: spool.config.resolvedStatePath)
-    let summary = try await DailyStreamRun(
+    let summary = try await QueryStreamsRun(
       config: spool.config, logger: logger, clock: clock, now: now, retryPolicy: queryRetryPolicy,
       limiter: limiter
     )
-    .run(streams: [stream], runID: spool.runID)
+    .daily([stream], runID: spool.runID)
     guard let record = summary.streams.first else { return }
     // Days committed before a failure or a skip are emitted, and the bookmark covers them.
     let folders = ((try? FileSystem.list("\(spool.spool.root)/\(stream.name)")) ?? [])

@@ -9,13 +9,18 @@ struct CLIProcess {
     let stderr: String
   }
 
-  static var binary: String {
+  static var binary: String { path(of: "mixpanel-lake") }
+
+  /// A built executable of the package: `mixpanel-lake` or `tap-mixpanel-lake`.
+  static func path(of executable: String) -> String {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().deletingLastPathComponent()
-    return root.appendingPathComponent(".build/debug/mixpanel-lake").path
+    return root.appendingPathComponent(".build/debug/\(executable)").path
   }
 
-  static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+  static func run(
+    _ arguments: [String], environment: [String: String] = [:], executable: String = "mixpanel-lake"
+  ) async throws -> Result {
     let scratch = NSTemporaryDirectory() + "cli-" + UUID().uuidString
     let outPath = scratch + ".out"
     let errPath = scratch + ".err"
@@ -26,7 +31,7 @@ struct CLIProcess {
       try? FileManager.default.removeItem(atPath: errPath)
     }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
+    process.executableURL = URL(fileURLWithPath: path(of: executable))
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["MIXPANEL_API_SECRET"] = nil

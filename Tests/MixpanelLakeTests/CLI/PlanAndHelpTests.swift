@@ -99,4 +99,29 @@ struct PlanAndHelpTests {
     }
     #expect(result.stdout.contains("Exit codes: 0 done, 1 some windows failed, 2 usage or config"))
   }
+
+  @Test(
+    "usage errors exit 2, the documented code, in both executables, with the usage on stderr",
+    arguments: [
+      ["export", "--config"], ["export", "--no-such-flag"],
+      ["export", "--config", "c.json", "--progress-interval", "0"],
+      ["export", "--config", "c.json", "--progress-interval", "-5"], ["plan"], ["frobnicate"],
+    ])
+  func usageExitsTwo(arguments: [String]) async throws {
+    let result = try await CLIProcess.run(arguments)
+    #expect(result.status == 2, "\(arguments): \(result.stderr)")
+    #expect(result.stderr.lowercased().contains("usage: mixpanel-lake"), "\(result.stderr)")
+    #expect(result.stdout.isEmpty)
+  }
+
+  @Test("tap-mixpanel-lake: a missing -c or an unknown flag exits 2; --help exits 0")
+  func tapUsageExitsTwo() async throws {
+    for arguments in [[], ["-c"], ["-c", "c.json", "--frobnicate"]] {
+      let result = try await CLIProcess.run(arguments, executable: "tap-mixpanel-lake")
+      #expect(result.status == 2, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.lowercased().contains("usage: tap-mixpanel-lake"))
+    }
+    let help = try await CLIProcess.run(["--help"], executable: "tap-mixpanel-lake")
+    #expect(help.status == 0 && help.stdout.contains("USAGE: tap-mixpanel-lake"))
+  }
 }

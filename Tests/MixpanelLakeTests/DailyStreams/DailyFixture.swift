@@ -36,8 +36,8 @@ enum DailyFixture {
   }
 
   static func run(_ config: LakeConfig, now: Date = Fixture.now) async throws -> DailyStreamRunSummary {
-    try await DailyStreamRun(config: config, logger: Fixture.logger, clock: VirtualClock(), now: { now })
-      .run()
+    try await QueryStreamsRun(config: config, logger: Fixture.logger, clock: VirtualClock(), now: { now })
+      .daily()
   }
 
   /// `day=first` … `day=last`.

@@ -24,7 +24,7 @@ struct DailyStreamsTests {
       #expect(paths.filter { $0 == "/api/2.0/engage/revenue" }.count == 3)
       return summary
     }
-    #expect(summary.today == "2024-07-15")
+    #expect(summary.day == "2024-07-15")
     #expect(summary.failedStreams.isEmpty && summary.skippedStreams.isEmpty)
     #expect(summary.streams.map(\.stream) == ["funnels", "revenue"])
     let funnels = try #require(summary.streams.first)

@@ -10,14 +10,14 @@ struct PlannerTests {
 
   static func plan(
     start: String, end: String? = nil, bookmark: String? = nil, attribution: Int = 5, size: Int = 30
-  ) -> ExportPlan {
+  ) -> WindowPlan {
     Planner.plan(
       startDate: Day(start)!, endDate: end.map { Day($0)! },
       bookmark: bookmark.map { Int64(ISO8601DateFormatter().date(from: $0)!.timeIntervalSince1970) },
       attributionWindow: attribution, windowSize: size, today: today)
   }
 
-  static func names(_ plan: ExportPlan) -> [String] { plan.windows.map(\.description) }
+  static func names(_ plan: WindowPlan) -> [String] { plan.windows.map(\.description) }
 
   @Test("windows of date_window_size days, inclusive, the last one cut at today")
   func windowEdges() {

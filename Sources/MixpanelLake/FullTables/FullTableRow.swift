@@ -2,7 +2,7 @@ import MixpanelAPI
 
 /// The lake's row shapes for the full-table streams: one compact JSON object per line, value
 /// types as Mixpanel sent them.
-enum StreamRecord {
+enum FullTableRow {
   /// An engage profile flattened the way tap-mixpanel does it: `distinct_id` first, then every
   /// `$properties` member at the top level with `$x` renamed `mp_reserved_x`.
   ///

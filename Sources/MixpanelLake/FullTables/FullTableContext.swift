@@ -1,76 +1,13 @@
 import CalendarDay
-public import Foundation
+import Foundation
 import Lake
-public import Logging
-public import MixpanelAPI
+import Logging
+import MixpanelAPI
 
-/// One run of the full-table streams (engage, cohorts, cohort_members, annotations):
-///
-/// ```
-///  for each selected stream, one after another:
-///    Query calls (one shared RateLimiter, RetryPolicy per call) ─► records ─► SnapshotWriter
-///    ─► commit (manifest last, old parts removed) | discard on failure (the old table stays)
-///  ─► FullTableRunSummary (also _runs/<run-id>-full_table.json)
-/// ```
-///
-/// A stream that fails is recorded and the next one still runs; a 402 on engage skips that
-/// stream with a warning. Only cancellation and local I/O errors on the run file stop the run.
-public struct FullTableRun<C: Clock>: Sendable where C.Duration == Duration {
-  let settings: QueryRunSettings<C>
-  public var config: LakeConfig { settings.config }
-
-  /// `limiter`: pass one to share Mixpanel's 60/hour between several runs.
-  public init(
-    config: LakeConfig, logger: Logger, clock: C, now: @escaping @Sendable () -> Date = { Date() },
-    retryPolicy: RetryPolicy? = nil, limiter: RateLimiter<C>? = nil
-  ) {
-    settings = QueryRunSettings(
-      config: config, logger: logger, clock: clock, now: now, retryPolicy: retryPolicy, limiter: limiter)
-  }
-
-  /// Runs `streams` (default: the full-table streams named in the config's `streams`).
-  ///
-  /// - Parameter runID: names the part files; pass the export run's id to tie the two together.
-  public func run(streams: [FullTableStream]? = nil, runID: String? = nil) async throws -> FullTableRunSummary
-  {
-    let streams = streams ?? FullTableStream.selected(config.streams)
-    try FileSystem.makeDirectories(config.lake)
-    let started = settings.now()
-    let runID = runID ?? RunSummary.makeRunID(started)
-    let snapshotDate = Day(epochSeconds: Int64(started.timeIntervalSince1970.rounded(.down)))
-    var summary = FullTableRunSummary(runID: runID, snapshotDate: "\(snapshotDate)")
-    let caller = settings.makeCaller()
-    let logger = settings.logger
-    logger.info("tables.start", metadata: ["run_id": "\(runID)", "streams": "\(streams.map(\.name))"])
-    try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) { client in
-      var context = StreamContext(
-        client: client, caller: caller, config: config, logger: logger, runID: runID,
-        snapshotDate: snapshotDate, now: settings.now)
-      for stream in streams {
-        try Task.checkCancellation()
-        let record = try await context.run(stream)
-        summary.streams.append(record.record)
-        if let error = record.error { summary.errors.append(error) }
-      }
-    }
-    try FullTableRunSummary.write(summary, lake: config.lake)
-    return summary
-  }
-}
-
-extension FullTableRun where C == ContinuousClock {
-  /// A run on the real clock.
-  public init(
-    config: LakeConfig, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
-    limiter: RateLimiter<ContinuousClock>? = nil
-  ) {
-    self.init(config: config, logger: logger, clock: ContinuousClock(), now: now, limiter: limiter)
-  }
-}
-
-/// What the streams of one run share: the client, the limiter, the run's names, and the cohort
-/// list (fetched once when both `cohorts` and `cohort_members` run).
-struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
+/// How ``QueryStreamsRun`` runs one full-table stream, and what the full-table streams of one
+/// run share: the client, the limiter, the run's names, and the cohort list (fetched once when
+/// both `cohorts` and `cohort_members` run). A stream that fails leaves the previous table.
+struct FullTableContext<C: Clock>: Sendable where C.Duration == Duration {
   let client: MixpanelClient
   let caller: QueryCaller<C>
   let config: LakeConfig
@@ -85,7 +22,7 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
 
   /// Exports one stream; never throws for the stream's own failure (it is in the record), only
   /// for cancellation.
-  mutating func run(_ stream: FullTableStream) async throws -> (record: StreamRunRecord, error: (any Error)?)
+  mutating func run(_ stream: FullTableStream) async throws -> (record: FullTableRecord, error: (any Error)?)
   {
     var stats = CallStats()
     var restarts = 0
@@ -112,7 +49,7 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
             "bytes": "\(manifest.bytes)",
           ])
         return (
-          StreamRunRecord(
+          FullTableRecord(
             stream: stream.name, status: .committed, partition: manifest.partition, rows: manifest.rows,
             files: manifest.files.count, bytes: manifest.bytes, uncompressedBytes: manifest.uncompressedBytes,
             requests: stats.calls, retries: stats.retries, duplicatesDropped: duplicates, message: nil),
@@ -131,7 +68,7 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
           continue
         }
         let status = Self.status(after: error, in: stream)
-        let record = StreamRunRecord(
+        let record = FullTableRecord(
           stream: stream.name, status: status, partition: nil, rows: 0, files: 0, bytes: 0,
           uncompressedBytes: 0, requests: stats.calls, retries: stats.retries, duplicatesDropped: 0,
           message: status == .skipped
@@ -217,7 +154,7 @@ struct StreamContext<C: Clock>: Sendable where C.Duration == Duration {
   /// How a stream that threw `error` ends: a 402 on the engage endpoint (the plan has no API
   /// access) skips engage and cohort_members with a warning, as tap-mixpanel does; anything
   /// else fails the stream.
-  static func status(after error: any Error, in stream: FullTableStream) -> StreamRunRecord.Status {
+  static func status(after error: any Error, in stream: FullTableStream) -> FullTableRecord.Status {
     if stream.readsEngage, let http = error as? MixpanelAPIError, http.kind == .paymentRequired {
       return .skipped
     }

@@ -1,8 +1,10 @@
-import ArgumentParser
-import Logging
+public import ArgumentParser
+public import Logging
 
-enum CLILogging {
-  static func logger(quiet: Bool, format: LogFormat = .text) -> Logger {
+/// The executables' loggers: every log line goes to stderr (stdout carries summaries, or Singer
+/// messages in tap mode).
+public enum CLILogging {
+  public static func logger(quiet: Bool, format: LogFormat = .text) -> Logger {
     var logger = Logger(label: "mixpanel-lake") { label in
       switch format {
       case .text: return StreamLogHandler.standardError(label: label)
@@ -14,13 +16,13 @@ enum CLILogging {
   }
 
   /// Singer mode's logger: stderr only (stdout carries the messages), labelled as the tap.
-  static func tapLogger() -> Logger {
+  public static func tapLogger() -> Logger {
     var logger = Logger(label: "tap-mixpanel-lake") { StreamLogHandler.standardError(label: $0) }
     logger.logLevel = .info
     return logger
   }
 }
 
-enum LogFormat: String, ExpressibleByArgument, Sendable {
+public enum LogFormat: String, ExpressibleByArgument, Sendable {
   case text, json
 }

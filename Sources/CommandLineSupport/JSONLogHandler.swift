@@ -1,19 +1,21 @@
 import Foundation
-import Logging
+public import Logging
 
 /// One JSON object per log line on stderr: `{"ts":…,"level":…,"label":…,"message":…,"metadata":{…}}`,
 /// for log pipelines (Kubernetes, Cloud Logging).
-struct JSONLogHandler: LogHandler {
+public struct JSONLogHandler: LogHandler {
   let label: String
-  var metadata: Logger.Metadata = [:]
-  var logLevel: Logger.Level = .info
+  public var metadata: Logger.Metadata = [:]
+  public var logLevel: Logger.Level = .info
 
-  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+  public init(label: String) { self.label = label }
+
+  public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
     get { metadata[key] }
     set { metadata[key] = newValue }
   }
 
-  func log(event: LogEvent) {
+  public func log(event: LogEvent) {
     var fields: [String: Any] = [
       "ts": ISO8601DateFormatter().string(from: Date()), "level": "\(event.level)", "label": label,
       "message": "\(event.message)",

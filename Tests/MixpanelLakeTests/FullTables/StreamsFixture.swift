@@ -33,7 +33,7 @@ enum StreamsFixture {
   static func run(
     _ config: LakeConfig, clock: VirtualClock = VirtualClock(), now: Date = Fixture.now
   ) async throws -> FullTableRunSummary {
-    try await FullTableRun(config: config, logger: Fixture.logger, clock: clock, now: { now }).run()
+    try await QueryStreamsRun(config: config, logger: Fixture.logger, clock: clock, now: { now }).tables()
   }
 
   /// Every row of a table (or of one snapshot folder) as a JSON object, in file order.

@@ -23,7 +23,7 @@ struct EngageProgress: Sendable, Equatable {
   }
 }
 
-extension StreamContext {
+extension FullTableContext {
   /// Fetches every record of `stream` into `writer`; returns how many duplicate keys it dropped.
   ///
   /// - Parameters:
@@ -47,7 +47,7 @@ extension StreamContext {
           )
         } ?? EngagePager(request: request)
       try await engagePass(pager, stats: &stats, progress: &progress) { profile in
-        guard let row = StreamRecord.engageProfile(profile) else {
+        guard let row = FullTableRow.engageProfile(profile) else {
           return try Self.badRecord("engage", profile)
         }
         guard seen.insert(row.distinctID).inserted else { return duplicates += 1 }
@@ -68,7 +68,7 @@ extension StreamContext {
         let request = EngageRequest(cohortID: number, pageSize: config.engagePageSize)
         var unused: EngageProgress?
         try await engagePass(EngagePager(request: request), stats: &stats, progress: &unused) { profile in
-          guard let row = StreamRecord.cohortMember(cohortID: cohortID, profile) else {
+          guard let row = FullTableRow.cohortMember(cohortID: cohortID, profile) else {
             return try Self.badRecord("engage (cohort \(cohortID))", profile)
           }
           guard seen.insert(row.distinctID).inserted else { return duplicates += 1 }

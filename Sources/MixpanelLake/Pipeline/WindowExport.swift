@@ -13,7 +13,7 @@ import NIOCore
 ///
 /// Back-pressure is end to end: the next chunk is requested only after the previous one was
 /// framed, validated and handed to the compressor, so a slow disk slows the HTTP body.
-struct WindowFetcher: Sendable {
+struct WindowExport: Sendable {
   /// Bytes read ahead of the parser per window (bounded, so back-pressure still reaches TCP).
   static let readAheadBytes = 1 << 20
   /// A response that delivers fewer bytes than this in `request_timeout` seconds is stalled

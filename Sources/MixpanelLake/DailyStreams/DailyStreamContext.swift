@@ -1,89 +1,13 @@
-public import CalendarDay
-public import Foundation
+import CalendarDay
+import Foundation
 import Lake
-public import Logging
-public import MixpanelAPI
+import Logging
+import MixpanelAPI
 
-/// One run of the incremental-by-day Query streams (funnels, revenue):
-///
-/// ```
-///  today = today in project_timezone (Query API days are project-timezone days, §14.2)
-///  for each selected stream, one after another:
-///    windows = Planner(start_date, bookmark − attribution_window, date_window_size, today)
-///    funnels: funnels/list once ─► per window, per funnel: funnels?unit=day
-///    revenue: per window: engage/revenue?unit=day
-///    ─► rows by day ─► WindowWriter (<stream>/day=D/, replaced whole) ─► commit ─► bookmark
-///  ─► DailyStreamRunSummary (also _runs/<run-id>-daily.json)
-/// ```
-///
-/// Every call goes through one Query limiter and the retry policy. A stream stops at its first
-/// failed window (the windows before it stay committed and the bookmark covers them); an error
-/// from the legacy revenue endpoint skips that stream with a warning instead of failing it.
-public struct DailyStreamRun<C: Clock>: Sendable where C.Duration == Duration {
-  let settings: QueryRunSettings<C>
-  public var config: LakeConfig { settings.config }
-
-  /// `limiter`: pass one to share Mixpanel's 60/hour between several runs.
-  public init(
-    config: LakeConfig, logger: Logger, clock: C, now: @escaping @Sendable () -> Date = { Date() },
-    retryPolicy: RetryPolicy? = nil, limiter: RateLimiter<C>? = nil
-  ) {
-    settings = QueryRunSettings(
-      config: config, logger: logger, clock: clock, now: now, retryPolicy: retryPolicy, limiter: limiter)
-  }
-
-  /// Today in the project's timezone.
-  public var today: Day {
-    Planner.today(
-      now: settings.now(), zone: config.projectZone)
-  }
-
-  /// The windows `stream` would fetch now, from the state file's bookmark.
-  public func plan(_ stream: DailyStream) throws -> ExportPlan {
-    let state = try StateStore.read(config.resolvedStatePath)
-    return Planner.plan(
-      startDate: config.startDate, endDate: config.endDate,
-      bookmark: state.bookmarks[stream.name].flatMap(Timestamp.parse),
-      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize, today: today)
-  }
-
-  /// Runs `streams` (default: the daily streams named in the config's `streams`).
-  ///
-  /// - Parameter runID: names the part files; pass the export run's id to tie the runs together.
-  public func run(streams: [DailyStream]? = nil, runID: String? = nil) async throws -> DailyStreamRunSummary {
-    let streams = streams ?? DailyStream.selected(config.streams)
-    try FileSystem.makeDirectories(config.lake)
-    let runID = runID ?? RunSummary.makeRunID(settings.now())
-    var summary = DailyStreamRunSummary(runID: runID, today: "\(today)")
-    let caller = settings.makeCaller()
-    let logger = settings.logger
-    logger.info("daily.start", metadata: ["run_id": "\(runID)", "streams": "\(streams.map(\.name))"])
-    try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) { client in
-      let context = DailyStreamContext(
-        client: client, caller: caller, config: config, logger: logger, runID: runID, now: settings.now)
-      for stream in streams {
-        try Task.checkCancellation()
-        let (record, error) = try await context.run(stream, plan: try plan(stream))
-        summary.streams.append(record)
-        if let error { summary.errors.append(error) }
-      }
-    }
-    try DailyStreamRunSummary.write(summary, lake: config.lake)
-    return summary
-  }
-}
-
-extension DailyStreamRun where C == ContinuousClock {
-  /// A run on the real clock.
-  public init(
-    config: LakeConfig, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
-    limiter: RateLimiter<ContinuousClock>? = nil
-  ) {
-    self.init(config: config, logger: logger, clock: ContinuousClock(), now: now, limiter: limiter)
-  }
-}
-
-/// What the streams of one run share: the client, the limiter and the run's names.
+/// How ``QueryStreamsRun`` runs one daily stream (funnels, revenue), window by window:
+/// funnels: `funnels/list` once, then per window and funnel `funnels?unit=day`; revenue: per
+/// window `engage/revenue?unit=day`. Rows go to their day partitions, each window commits
+/// whole, and the bookmark follows the gap-free committed prefix.
 struct DailyStreamContext<C: Clock>: Sendable where C.Duration == Duration {
   let client: MixpanelClient
   let caller: QueryCaller<C>
@@ -94,7 +18,7 @@ struct DailyStreamContext<C: Clock>: Sendable where C.Duration == Duration {
 
   /// Exports one stream over `plan`; never throws for the stream's own failure (it is in the
   /// record), only for cancellation and for a state file that cannot be written.
-  func run(_ stream: DailyStream, plan: ExportPlan) async throws -> (
+  func run(_ stream: DailyStream, plan: WindowPlan) async throws -> (
     record: DailyStreamRecord, error: (any Error)?
   ) {
     var record = DailyStreamRecord(stream: stream.name, status: .committed)

@@ -97,9 +97,9 @@ struct SnapshotCommitTests {
           "date_window_size": .integer(7),
         ])
       let tables = try await StreamsFixture.run(config, clock: clock)
-      let daily = try await DailyStreamRun(
+      let daily = try await QueryStreamsRun(
         config: config, logger: Fixture.logger, clock: clock, now: { Fixture.now }
-      ).run()
+      ).daily()
       return (tables, daily, server.injectedFaults)
     }
     #expect(injected["query5xx", default: 0] == 4 && injected["query429", default: 0] == 3, "\(injected)")
@@ -268,7 +268,7 @@ struct SnapshotCommitTests {
     let payment = MixpanelAPIError(
       kind: .paymentRequired, status: 402, serverMessage: "Your plan does not allow API calls",
       context: "engage")
-    typealias Context = StreamContext<VirtualClock>
+    typealias Context = FullTableContext<VirtualClock>
     #expect(Context.status(after: payment, in: .engage) == .skipped)
     #expect(Context.status(after: payment, in: .cohortMembers) == .skipped)
     #expect(Context.status(after: payment, in: .annotations) == .failed)

@@ -43,13 +43,9 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
   /// Plans the run from the config, the state file and today.
   public func plan() throws -> WindowPlan {
     let state = try StateStore.read(config.resolvedStatePath)
-    let bookmark = state.bookmarks["export"].flatMap(Timestamp.parse)
-    let today = Planner.today(now: now(), zone: config.exportZone)
-    try Planner.checkBookmark(
-      bookmark, text: state.bookmarks["export"], today: today, statePath: config.resolvedStatePath)
-    return Planner.plan(
-      startDate: config.startDate, endDate: config.endDate, bookmark: bookmark,
-      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize, today: today)
+    return try ExportWindows.plan(
+      config: config, bookmarkText: state.bookmarks["export"], bookmarkSource: config.resolvedStatePath,
+      now: now())
   }
 
   /// Runs the plan; returns the summary (also written to `_runs/`). Throws only for problems
@@ -60,14 +56,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     let statePath = config.resolvedStatePath
     var state = try StateStore.read(statePath)
     let plan = try plan()
-    if let clamped = plan.clampedStartDate {
-      logger.warning(
-        "plan.start_date_clamped",
-        metadata: [
-          "start_date": "\(clamped)", "first_day": "\(plan.firstDay.map { "\($0)" } ?? "-")",
-          "reason": "Mixpanel serves at most 365 days of raw events",
-        ])
-    }
+    ExportWindows.warnIfClamped(plan, logger: logger)
     if case .projectSecret = config.credentials {
       logger.warning(
         "auth.project_secret_deprecated",
@@ -92,7 +81,6 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
 
     var tracker = BookmarkTracker(
       windows: plan.windows, bookmark: state.bookmarks["export"].flatMap(Timestamp.parse))
-    let limiter = RateLimiter(policy: config.exportRateLimit, clock: clock, logger: logger)
     let wallClock = now
     // Confirming an emptied day takes Query API calls: under the project's Query limiter.
     let counter = QueryCaller(
@@ -108,13 +96,9 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
           var stats = CallStats()
           return try await fetcher.counts(names: $0, from: $1, to: $2, stats: &stats)
         })
-      let task = WindowTask(
-        fetcher: WindowExport(
-          client: client, config: config, runID: runID, logger: logger,
-          now: { Int64(wallClock().timeIntervalSince1970) }, progress: progress,
-          slots: ProcessingSlots(limit: ProcessInfo.processInfo.activeProcessorCount), emptyDays: emptyDays),
-        limiter: limiter, retryPolicy: retryPolicy, clock: clock, logger: logger,
-        streak: FailureStreak(limit: config.maxConsecutiveFailures))
+      let task = ExportWindows.task(
+        client: client, config: config, runID: runID, logger: logger, clock: clock, retryPolicy: retryPolicy,
+        now: wallClock, progress: progress, emptyDays: emptyDays)
       await WindowScheduler.run(plan.windows, maxConcurrent: config.maxConcurrentWindows, task: task) {
         outcome in
         switch outcome {

@@ -26,30 +26,18 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
   func run(schema: inout SingerSchema, state: inout SingerState, output: SingerOutput) async throws {
     let config = tap.config
     let logger = tap.logger
-    let bookmark = state.bookmark("export").flatMap(Timestamp.parse)
-    let today = Planner.today(now: tap.now(), zone: config.exportZone)
-    try Planner.checkBookmark(
-      bookmark, text: state.bookmark("export"), today: today, statePath: "the --state file")
-    let plan = Planner.plan(
-      startDate: config.startDate, endDate: config.endDate, bookmark: bookmark,
-      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize, today: today)
-    if let clamped = plan.clampedStartDate {
-      logger.warning(
-        "plan.start_date_clamped",
-        metadata: ["start_date": "\(clamped)", "reason": "Mixpanel serves at most 365 days of raw events"])
-    }
+    let plan = try ExportWindows.plan(
+      config: config, bookmarkText: state.bookmark("export"), bookmarkSource: "the --state file",
+      now: tap.now())
+    ExportWindows.warnIfClamped(plan, logger: logger)
     logger.info("tap.export_start", metadata: ["windows": "\(plan.windows.count)"])
     var emitter = Emitter(
-      order: plan.windows, tracker: BookmarkTracker(windows: plan.windows, bookmark: bookmark))
-    let limiter = RateLimiter(policy: config.exportRateLimit, clock: tap.clock, logger: logger)
-    let wallClock = tap.now
-    let task = WindowTask(
-      fetcher: WindowExport(
-        client: client, config: spoolConfig, runID: runID, logger: logger,
-        now: { Int64(wallClock().timeIntervalSince1970) }, progress: ExportProgress(),
-        slots: ProcessingSlots(limit: ProcessInfo.processInfo.activeProcessorCount)),
-      limiter: limiter, retryPolicy: tap.retryPolicy, clock: tap.clock, logger: logger,
-      streak: FailureStreak(limit: config.maxConsecutiveFailures))
+      order: plan.windows,
+      tracker: BookmarkTracker(
+        windows: plan.windows, bookmark: state.bookmark("export").flatMap(Timestamp.parse)))
+    let task = ExportWindows.task(
+      client: client, config: spoolConfig, runID: runID, logger: logger, clock: tap.clock,
+      retryPolicy: tap.retryPolicy, now: tap.now, progress: ExportProgress())
     var stopError: (any Error)?
     await WindowScheduler.run(plan.windows, maxConcurrent: config.maxConcurrentWindows, task: task) {
       outcome in

@@ -14,11 +14,11 @@ enum CatalogSelection {
       throw ConfigError.file("catalog \(catalogPath): \(error)")
     }
     var config = config
-    config.streams = catalog.selections.map(\.stream).filter { ConfigLoader.supportedStreams.contains($0) }
+    config.streams = catalog.selections.compactMap { StreamName(rawValue: $0.stream) }
     guard !config.streams.isEmpty else {
       throw ConfigError.file("catalog \(catalogPath) selects no stream: set \"selected\": true on one")
     }
-    if let export = catalog.selections.first(where: { $0.stream == "export" }) {
+    if let export = catalog.selections.first(where: { $0.stream == StreamName.export.name }) {
       config.exportColumns = ColumnSelection(
         deselected: export.deselected, declared: config.selectPropertiesByDefault ? nil : export.declared)
     }

@@ -62,7 +62,8 @@ struct DemoCommand: AsyncParsableCommand {
       var mismatches = 0
       let layout = LakeLayout(root: lake)
       for day in truth.days {
-        let folder = layout.path(LakeLayout.dayPartition(stream: "export", day: Day("\(day.day)")!))
+        let folder = layout.path(
+          LakeLayout.dayPartition(stream: StreamName.export.name, day: Day("\(day.day)")!))
         if try ManifestStore.read(directory: folder)?.rows != day.count { mismatches += 1 }
       }
       print(

@@ -99,7 +99,7 @@ struct ExportCommand: AsyncParsableCommand {
         config: loaded, logger: logger, clock: ScaledClock(scale: timeScale ?? 1), progress: progress)
       let plannedWindows = (try? lakeExport.exportRun.plan().windows.count) ?? 0
       let run: @Sendable () async throws -> LakeExportSummary = { try await lakeExport.run() }
-      let showProgress = !quiet && loaded.streams.contains("export")
+      let showProgress = !quiet && loaded.streams.contains(.export)
       let summary = try await Self.runUntilSignal(
         run, logger: logger, progress: showProgress ? (progress, plannedWindows, progressInterval) : nil,
         logFormat: logFormat)

@@ -29,7 +29,7 @@ struct PlanCommand: AsyncParsableCommand {
       for (index, loaded) in projects.enumerated() {
         if projects.count > 1 { print((index > 0 ? "\n" : "") + "project lake \(loaded.lake)") }
         var sections: [String] = []
-        if loaded.streams.contains("export") {
+        if loaded.streams.contains(.export) {
           sections.append(
             PlanText.render(try ExportRun(config: loaded, logger: logger).plan(), config: loaded))
         }

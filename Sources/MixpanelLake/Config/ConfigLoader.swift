@@ -29,9 +29,7 @@ public enum ConfigLoader {
   /// says): accepted and ignored, so that tap-mixpanel's config file works unchanged.
   public static let ignoredKeys: Set<String> = ["denest_properties"]
 
-  public static let supportedStreams = [
-    "export", "engage", "cohorts", "cohort_members", "annotations", "funnels", "revenue",
-  ]
+  public static var supportedStreams: [String] { StreamName.allCases.map(\.rawValue) }
 
   /// Loads and validates the config at `path`.
   public static func load(
@@ -131,18 +129,8 @@ public enum ConfigLoader {
         "compression_level",
         "\(compression) takes \(compression.validLevels.lowerBound)...\(compression.validLevels.upperBound)")
     }
-    var streams = try overrides.streams ?? values.stringList("streams") ?? ["export"]
-    if streams.contains("all") { streams = supportedStreams }
-    guard !streams.isEmpty else {
-      throw ConfigError.invalid(
-        "streams",
-        "the list is empty: name at least one of \(supportedStreams.joined(separator: ", ")) (or all)")
-    }
-    for stream in streams where !supportedStreams.contains(stream) {
-      throw ConfigError.invalid(
-        "streams",
-        "'\(stream)' is not a stream this version exports (\(supportedStreams.joined(separator: ", ")))")
-    }
+    let streams = try parseStreams(
+      overrides.streams ?? values.stringList("streams") ?? [StreamName.export.name])
     let lake = try overrides.lake ?? values.string("lake") ?? "./lake"
     guard !lake.isEmpty else { throw ConfigError.invalid("lake", "expected a directory path") }
     var config = LakeConfig(
@@ -247,6 +235,22 @@ public enum ConfigLoader {
       throw ConfigError.invalid(key, "expected a base URL such as https://data.mixpanel.com")
     }
     return text
+  }
+
+  /// `streams`: names of streams, or `all`; never empty, every name known.
+  static func parseStreams(_ names: [String]) throws -> [StreamName] {
+    if names.contains("all") { return StreamName.allCases }
+    guard !names.isEmpty else {
+      throw ConfigError.invalid(
+        "streams", "the list is empty: name at least one of \(StreamName.list) (or all)")
+    }
+    return try names.map { name in
+      guard let stream = StreamName(rawValue: name) else {
+        throw ConfigError.invalid(
+          "streams", "'\(name)' is not a stream this version exports (\(StreamName.list))")
+      }
+      return stream
+    }
   }
 
   static func closestKey(to key: String) -> String? {

@@ -29,7 +29,7 @@ public struct LakeConfig: Sendable {
   public var compressionLevel: Int
   public var maxConcurrentWindows: Int
   public var maxPartBytes: Int
-  public var streams: [String]
+  public var streams: [StreamName]
   /// Mixpanel's export limits (60/hour, 3/second, 100 concurrent), configurable.
   public var exportRateLimit: RateLimitPolicy
   /// Attempts per window before it is split (or, for one day, failed).

@@ -23,8 +23,8 @@ public enum DailyStream: String, CaseIterable, Sendable {
   }
 
   /// The daily streams among `names`, in the order they run.
-  public static func selected(_ names: [String]) -> [DailyStream] {
-    allCases.filter { names.contains($0.name) }
+  public static func selected(_ names: [StreamName]) -> [DailyStream] {
+    allCases.filter { names.contains($0.streamName) }
   }
 }
 

@@ -24,7 +24,7 @@ public enum FullTableStream: String, CaseIterable, Sendable {
   var readsEngage: Bool { self == .engage || self == .cohortMembers }
 
   /// The full-table streams among `names`, in the order they run.
-  public static func selected(_ names: [String]) -> [FullTableStream] {
-    allCases.filter { names.contains($0.name) }
+  public static func selected(_ names: [StreamName]) -> [FullTableStream] {
+    allCases.filter { names.contains($0.streamName) }
   }
 }

@@ -44,7 +44,8 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
   public func plan() throws -> WindowPlan {
     let state = try StateStore.read(config.resolvedStatePath)
     return try ExportWindows.plan(
-      config: config, bookmarkText: state.bookmarks["export"], bookmarkSource: config.resolvedStatePath,
+      config: config, bookmarkText: state.bookmarks[StreamName.export.name],
+      bookmarkSource: config.resolvedStatePath,
       now: now())
   }
 
@@ -80,7 +81,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     logger.info("run.start", metadata: ["run_id": "\(runID)", "windows": "\(plan.windows.count)"])
 
     var tracker = BookmarkTracker(
-      windows: plan.windows, bookmark: state.bookmarks["export"].flatMap(Timestamp.parse))
+      windows: plan.windows, bookmark: state.bookmarks[StreamName.export.name].flatMap(Timestamp.parse))
     let wallClock = now
     // Confirming an emptied day takes Query API calls: under the project's Query limiter.
     let counter = QueryCaller(
@@ -105,7 +106,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
         case .committed(let window, let committed, let retries):
           summary.record(committed, retries: retries)
           if tracker.commit(window, maxTime: committed.maxTime), let bookmark = tracker.bookmark {
-            state.bookmarks["export"] = Timestamp.iso8601(bookmark)
+            state.bookmarks[StreamName.export.name] = Timestamp.iso8601(bookmark)
             do {
               // Two fsyncs: off the cooperative threads, which keep other windows going.
               let snapshot = state
@@ -129,7 +130,8 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
         return stopError == nil
       }
     }
-    summary.finish(at: now(), bookmark: state.bookmarks["export"], interrupted: Task.isCancelled)
+    summary.finish(
+      at: now(), bookmark: state.bookmarks[StreamName.export.name], interrupted: Task.isCancelled)
     try RunSummary.write(summary, lake: config.lake)
     if let stopError { throw stopError }
     if Task.isCancelled { throw CancellationError() }

@@ -19,7 +19,9 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
     while true {
       if let stopped = streak.tripped { return .failed(window, stopped, retries: attempt - 1) }
       do {
-        let summary = try await limiter.withPermit { try await fetcher.fetch(window, stream: "export") }
+        let summary = try await limiter.withPermit {
+          try await fetcher.fetch(window, stream: StreamName.export.name)
+        }
         streak.succeeded()
         return .committed(window, summary, retries: attempt - 1)
       } catch {
@@ -73,7 +75,7 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
     case is LakeError, is CancellationError:
       return nil
     default:
-      return .http(MixpanelClient.transportError(error, context: "export"))
+      return .http(MixpanelClient.transportError(error, context: StreamName.export.name))
     }
   }
 }

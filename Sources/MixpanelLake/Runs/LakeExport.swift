@@ -60,7 +60,7 @@ public struct LakeExport<C: Clock>: Sendable where C.Duration == Duration {
     var summary = LakeExportSummary()
     // One Query API budget (60/hour) for every Query call of this project.
     let queryLimiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
-    if config.streams.contains("export") {
+    if config.streams.contains(.export) {
       var export = exportRun
       export.queryLimiter = queryLimiter
       summary.export = try await export.run()
@@ -78,7 +78,7 @@ public struct LakeExport<C: Clock>: Sendable where C.Duration == Duration {
     }
     let today = Planner.today(now: now(), zone: config.exportZone)
     summary.startsInFuture = config.startDate > today
-    if summary.startsInFuture, !config.streams.contains("export") {
+    if summary.startsInFuture, !config.streams.contains(.export) {
       // ExportRun warned already when export ran.
       logger.warning(
         "plan.start_date_in_future", metadata: ["start_date": "\(config.startDate)", "today": "\(today)"])

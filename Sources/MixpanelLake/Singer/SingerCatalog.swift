@@ -23,9 +23,9 @@ public struct SingerCatalog: Sendable, Equatable {
   }
 
   /// The selection a run without a catalog makes: the config's `streams`, every column.
-  public static func defaults(streams: [String]) -> SingerCatalog {
+  public static func defaults(streams: [StreamName]) -> SingerCatalog {
     SingerCatalog(
-      selections: SingerStreamSpec.all.filter { streams.contains($0.name) }.map {
+      selections: SingerStreamSpec.all.filter { spec in streams.contains { $0.name == spec.name } }.map {
         Selection(stream: $0.name, declared: $0.columns.map(\.name), deselected: [])
       })
   }
@@ -83,11 +83,11 @@ public struct SingerCatalog: Sendable, Equatable {
 
   /// The `--discover` output: every stream the tap can sync, those in `selectedStreams` marked
   /// selected, one line of JSON.
-  public static func discover(selectedStreams: [String]) -> [UInt8] {
+  public static func discover(selectedStreams: [StreamName]) -> [UInt8] {
     let streams = SingerStreamSpec.all.map { spec -> JSONNode in
-      let selected = selectedStreams.contains(spec.name)
+      let selected = selectedStreams.contains { $0.name == spec.name }
       var streamMetadata: [(key: String, value: JSONNode)] = [
-        ("selected", .bool(selected)), ("selected-by-default", .bool(spec.name == "export")),
+        ("selected", .bool(selected)), ("selected-by-default", .bool(spec.name == StreamName.export.name)),
         ("inclusion", .string("available")),
         ("table-key-properties", .array(spec.keyProperties.map { .string($0) })),
         ("forced-replication-method", .string(spec.replication.rawValue)),

@@ -39,7 +39,7 @@ public enum SingerDiscovery {
   static func fetch(_ client: MixpanelClient) async throws -> Discovered {
     let events = try await client.topEventProperties(event: nil, limit: 2_000).map(\.name)
     let profiles = try await client.engageProperties(limit: 2_000).map(\.name)
-    return ["export": events, "engage": profiles]
+    return [StreamName.export.name: events, StreamName.engage.name: profiles]
   }
 
   /// The column name a property gets in records.

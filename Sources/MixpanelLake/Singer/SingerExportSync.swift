@@ -27,14 +27,15 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     let config = tap.config
     let logger = tap.logger
     let plan = try ExportWindows.plan(
-      config: config, bookmarkText: state.bookmark("export"), bookmarkSource: "the --state file",
+      config: config, bookmarkText: state.bookmark(StreamName.export.name),
+      bookmarkSource: "the --state file",
       now: tap.now())
     ExportWindows.warnIfClamped(plan, logger: logger)
     logger.info("tap.export_start", metadata: ["windows": "\(plan.windows.count)"])
     var emitter = Emitter(
       order: plan.windows,
       tracker: BookmarkTracker(
-        windows: plan.windows, bookmark: state.bookmark("export").flatMap(Timestamp.parse)))
+        windows: plan.windows, bookmark: state.bookmark(StreamName.export.name).flatMap(Timestamp.parse)))
     let task = ExportWindows.task(
       client: client, config: spoolConfig, runID: runID, logger: logger, clock: tap.clock,
       retryPolicy: tap.retryPolicy, now: tap.now, progress: ExportProgress())
@@ -63,7 +64,8 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     }
     if let stopError { throw stopError }
     if Task.isCancelled { throw CancellationError() }
-    logger.info("tap.stream_synced", metadata: ["stream": "export", "rows": "\(emitter.rows)"])
+    logger.info(
+      "tap.stream_synced", metadata: ["stream": "\(StreamName.export.name)", "rows": "\(emitter.rows)"])
   }
 
   /// Emits every ready window at the head of the plan, each followed by a STATE.
@@ -75,14 +77,15 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     {
       let window = emitter.order[emitter.emitted]
       var partitions = (0..<window.dayCount).map {
-        LakeLayout.dayPartition(stream: "export", day: window.from.adding(days: $0))
+        LakeLayout.dayPartition(stream: StreamName.export.name, day: window.from.adding(days: $0))
       }
-      partitions.append(LakeLayout.outOfWindow(stream: "export", from: "\(window.from)", to: "\(window.to)"))
+      partitions.append(
+        LakeLayout.outOfWindow(stream: StreamName.export.name, from: "\(window.from)", to: "\(window.to)"))
       let extracted = Timestamp.iso8601(SingerTap<C>.seconds(tap.now()))
       emitter.rows += try spool.emit(partitions, schema: &schema, timeExtracted: extracted, to: output)
       for partition in partitions { spool.remove(partition) }
       if emitter.tracker.commit(window, maxTime: summary.maxTime), let bookmark = emitter.tracker.bookmark {
-        state.setBookmark("export", Timestamp.iso8601(bookmark))
+        state.setBookmark(StreamName.export.name, Timestamp.iso8601(bookmark))
       }
       try output.state(state.message)
       emitter.emitted += 1

@@ -33,7 +33,7 @@ public struct SingerState: Sendable, Equatable {
     guard root.objectValue != nil else { throw SingerError.state("the state is not a JSON object") }
     var state = SingerState(bookmarks: root["bookmarks"]?.objectValue ?? [])
     state.currentlySyncing = root["currently_syncing"]?.stringValue
-    if let export = state.bookmark("export"), Timestamp.parse(export) == nil {
+    if let export = state.bookmark(StreamName.export.name), Timestamp.parse(export) == nil {
       throw SingerError.state(
         "the state's export bookmark '\(export)' is not an ISO-8601 time; repair it or remove it")
     }

@@ -62,7 +62,7 @@ public struct SingerStreamSpec: Sendable {
   static let dateTime = nullable("string", format: "date-time")
 
   static let export = SingerStreamSpec(
-    name: "export", keyProperties: [], replication: .incremental, replicationKey: "time",
+    name: StreamName.export.name, keyProperties: [], replication: .incremental, replicationKey: "time",
     columns: [
       ("event", nullable("string")), ("time", dateTime), ("distinct_id", anyType),
       ("mp_reserved_insert_id", anyType), ("mp_reserved_mp_api_endpoint", anyType),
@@ -75,7 +75,8 @@ public struct SingerStreamSpec: Sendable {
     datetimeColumns: [])
 
   static let engage = SingerStreamSpec(
-    name: "engage", keyProperties: ["distinct_id"], replication: .fullTable, replicationKey: nil,
+    name: StreamName.engage.name, keyProperties: ["distinct_id"], replication: .fullTable,
+    replicationKey: nil,
     columns: [
       ("distinct_id", nullable("string")), ("mp_reserved_created", dateTime),
       ("mp_reserved_email", anyType), ("mp_reserved_name", anyType), ("mp_reserved_last_seen", dateTime),
@@ -85,7 +86,7 @@ public struct SingerStreamSpec: Sendable {
     datetimeColumns: ["mp_reserved_created", "mp_reserved_last_seen"])
 
   static let cohorts = SingerStreamSpec(
-    name: "cohorts", keyProperties: ["id"], replication: .fullTable, replicationKey: nil,
+    name: StreamName.cohorts.name, keyProperties: ["id"], replication: .fullTable, replicationKey: nil,
     columns: [
       ("id", nullable("integer")), ("name", nullable("string")), ("description", nullable("string")),
       ("created", dateTime), ("count", nullable("integer")), ("is_visible", anyType),
@@ -94,14 +95,15 @@ public struct SingerStreamSpec: Sendable {
     datetimeColumns: ["created"])
 
   static let cohortMembers = SingerStreamSpec(
-    name: "cohort_members", keyProperties: ["cohort_id", "distinct_id"], replication: .fullTable,
+    name: StreamName.cohortMembers.name, keyProperties: ["cohort_id", "distinct_id"], replication: .fullTable,
     replicationKey: nil,
     columns: [("cohort_id", nullable("integer")), ("distinct_id", nullable("string"))],
     datetimeColumns: [])
 
   /// One row per funnel per day, incremental by `datetime` (tap-mixpanel's keys and replication).
   static let funnels = SingerStreamSpec(
-    name: "funnels", keyProperties: DailyStream.funnels.keyProperties, replication: .incremental,
+    name: StreamName.funnels.name, keyProperties: DailyStream.funnels.keyProperties,
+    replication: .incremental,
     replicationKey: "datetime",
     columns: [
       ("funnel_id", nullable("integer")), ("name", nullable("string")), ("date", nullable("string")),
@@ -111,7 +113,8 @@ public struct SingerStreamSpec: Sendable {
 
   /// One row per day of the legacy revenue report, incremental by `datetime`.
   static let revenue = SingerStreamSpec(
-    name: "revenue", keyProperties: DailyStream.revenue.keyProperties, replication: .incremental,
+    name: StreamName.revenue.name, keyProperties: DailyStream.revenue.keyProperties,
+    replication: .incremental,
     replicationKey: "datetime",
     columns: [
       ("date", nullable("string")), ("datetime", dateTime), ("amount", nullable("number")),
@@ -120,7 +123,7 @@ public struct SingerStreamSpec: Sendable {
     datetimeColumns: [])
 
   static let annotations = SingerStreamSpec(
-    name: "annotations", keyProperties: ["date"], replication: .fullTable, replicationKey: nil,
+    name: StreamName.annotations.name, keyProperties: ["date"], replication: .fullTable, replicationKey: nil,
     columns: [
       ("date", dateTime), ("project_id", anyType), ("id", anyType), ("description", anyType),
       ("user", anyType), ("tags", anyType),

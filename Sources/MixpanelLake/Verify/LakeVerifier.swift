@@ -77,7 +77,7 @@ public struct LakeVerifier<C: Clock>: Sendable where C.Duration == Duration {
     var intactDays = Set<Day>()
     let verifier = PartitionVerifier(lake: config.lake)
     for partition in partitions {
-      let isExportDay = partition.stream == "export" && partition.isDayPartition
+      let isExportDay = partition.stream == StreamName.export.name && partition.isDayPartition
       let outcome: PartitionVerifier.Outcome
       if counting, isExportDay, let day = partition.day {
         tally.startPartition()

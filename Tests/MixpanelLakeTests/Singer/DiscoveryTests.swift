@@ -118,7 +118,7 @@ struct DiscoveryTests {
     }
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.contains("discover.properties_unavailable"), "\(result.stderr)")
-    #expect(Array(result.stdout.utf8) == SingerCatalog.discover(selectedStreams: ["export", "engage"]))
+    #expect(Array(result.stdout.utf8) == SingerCatalog.discover(selectedStreams: [.export, .engage]))
   }
 
   @Test("export --streams engage,cohorts with engage answering 402: engage skipped, exit 0")
@@ -140,7 +140,7 @@ struct DiscoveryTests {
 
   @Test("augment: discovered names are flattened, known columns keep their type")
   func augmentFlattens() throws {
-    let base = SingerCatalog.discover(selectedStreams: ["engage"])
+    let base = SingerCatalog.discover(selectedStreams: [.engage])
     let bytes = SingerDiscovery.augment(
       base, with: ["engage": ["$email", "$new_thing", "seats"]], selectByDefault: true)
     let streams = try Self.streams(String(decoding: bytes, as: UTF8.self))

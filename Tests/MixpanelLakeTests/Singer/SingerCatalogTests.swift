@@ -6,7 +6,7 @@ import Testing
 @Suite("Singer discover and catalog selection")
 struct SingerCatalogTests {
   static func discovered() throws -> [[String: Any]] {
-    let bytes = SingerCatalog.discover(selectedStreams: ["export"])
+    let bytes = SingerCatalog.discover(selectedStreams: [.export])
     let root = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
     return try #require(root["streams"] as? [[String: Any]])
   }

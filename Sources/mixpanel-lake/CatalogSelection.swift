@@ -20,7 +20,8 @@ enum CatalogSelection {
     }
     if let export = catalog.selections.first(where: { $0.stream == StreamName.export.name }) {
       config.exportColumns = ColumnSelection(
-        deselected: export.deselected, declared: config.selectPropertiesByDefault ? nil : export.declared)
+        deselected: export.deselected,
+        declared: (config.selectPropertiesByDefault ?? true) ? nil : export.declared)
     }
     return config
   }

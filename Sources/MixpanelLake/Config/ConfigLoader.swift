@@ -1,7 +1,7 @@
 import CalendarDay
 import Foundation
 import Lake
-import MixpanelAPI
+public import MixpanelAPI
 
 /// Reads a JSON config file (tap-mixpanel's keys unchanged, plus mixpanel-lake's own), applies
 /// the environment (`MIXPANEL_API_SECRET`, `MIXPANEL_SERVICE_ACCOUNT_SECRET`) and command-line
@@ -12,7 +12,7 @@ public enum ConfigLoader {
     // tap-mixpanel's keys
     "api_secret", "start_date", "end_date", "date_window_size", "attribution_window",
     "project_timezone", "export_events", "select_properties_by_default", "user_agent",
-    "eu_residency", "request_timeout",
+    "eu_residency", "eu_residency_server", "request_timeout",
     // service accounts and regions
     "service_account_username", "service_account_secret", "project_id", "region", "workspace_id",
     // mixpanel-lake's own
@@ -36,15 +36,7 @@ public enum ConfigLoader {
     path: String, environment: [String: String],
     overrides: ConfigOverrides = ConfigOverrides()
   ) throws -> LakeConfig {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ConfigError.file("cannot read config file \(path): check the path given to --config")
-    }
-    let object: [String: JSONValue]
-    do {
-      object = try JSONDecoder().decode([String: JSONValue].self, from: data)
-    } catch {
-      throw ConfigError.file("config file \(path) is not a JSON object: \(Self.shortReason(error))")
-    }
+    let object = try ConfigFile.read(path)
     return try parse(object, environment: environment, overrides: overrides)
   }
 
@@ -54,15 +46,7 @@ public enum ConfigLoader {
   public static func loadAll(
     path: String, environment: [String: String], overrides: ConfigOverrides = ConfigOverrides()
   ) throws -> [LakeConfig] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ConfigError.file("cannot read config file \(path): check the path given to --config")
-    }
-    let object: [String: JSONValue]
-    do {
-      object = try JSONDecoder().decode([String: JSONValue].self, from: data)
-    } catch {
-      throw ConfigError.file("config file \(path) is not a JSON object: \(Self.shortReason(error))")
-    }
+    let object = try ConfigFile.read(path)
     guard let projects = object["projects"] else {
       return [try parse(object, environment: environment, overrides: overrides)]
     }
@@ -79,9 +63,10 @@ public enum ConfigLoader {
     var configs: [LakeConfig] = []
     var seen: Set<Int> = []
     for (index, entry) in entries.enumerated() {
-      guard case .object(let fields) = entry else {
+      guard case .object(let members) = entry else {
         throw ConfigError.invalid("projects", "entry \(index + 1) is not an object")
       }
+      let fields = try ConfigFile.keys(members, in: "entry \(index + 1) of 'projects'")
       let merged = base.merging(fields) { $1 }
       guard let id = try ConfigValues(merged).int("project_id", range: 1...Int.max) else {
         throw ConfigError.missing("project_id", "every entry of 'projects' needs its numeric project_id")
@@ -98,7 +83,7 @@ public enum ConfigLoader {
 
   /// Validates an already decoded config object.
   public static func parse(
-    _ object: [String: JSONValue], environment: [String: String] = [:],
+    _ object: [String: JSONNode], environment: [String: String] = [:],
     overrides: ConfigOverrides = ConfigOverrides()
   ) throws -> LakeConfig {
     for key in object.keys.sorted() where !knownKeys.contains(key) && !ignoredKeys.contains(key) {
@@ -119,16 +104,7 @@ public enum ConfigLoader {
       throw ConfigError.invalid(
         "project_timezone", "'\(timezone)' is not an IANA time zone such as Europe/Berlin")
     }
-    let compressionName = try overrides.compression ?? values.string("compression") ?? "zstd"
-    guard let compression = Compression(rawValue: compressionName) else {
-      throw ConfigError.invalid("compression", "expected zstd or gzip, got '\(compressionName)'")
-    }
-    let level = try values.int("compression_level", range: 1...22) ?? compression.defaultLevel
-    guard compression.validLevels.contains(level) else {
-      throw ConfigError.invalid(
-        "compression_level",
-        "\(compression) takes \(compression.validLevels.lowerBound)...\(compression.validLevels.upperBound)")
-    }
+    let (compression, level) = try parseCompression(values, override: overrides.compression)
     let streams = try parseStreams(
       overrides.streams ?? values.stringList("streams") ?? [StreamName.export.name])
     let lake = try overrides.lake ?? values.string("lake") ?? "./lake"
@@ -146,9 +122,10 @@ public enum ConfigLoader {
       exportEvents: try values.stringList("export_events").flatMap { $0.isEmpty ? nil : $0 },
       exportWhere: try values.string("export_where"),
       timeInMilliseconds: try values.bool("time_in_ms") ?? false,
-      selectPropertiesByDefault: try values.bool("select_properties_by_default") ?? true,
+      selectPropertiesByDefault: try values.bool("select_properties_by_default"),
       userAgent: try values.string("user_agent") ?? "mixpanel-lake/0.1",
-      requestTimeoutSeconds: try values.int("request_timeout", range: 1...86_400) ?? 300,
+      requestTimeoutSeconds: try values.int("request_timeout", range: 1...86_400, zeroOrBlankIsAbsent: true)
+        ?? 300,
       lake: lake, statePath: try overrides.statePath ?? values.string("state"),
       compression: compression, compressionLevel: level,
       maxConcurrentWindows: try values.int("max_concurrent_windows", range: 1...100) ?? 4,
@@ -177,6 +154,21 @@ public enum ConfigLoader {
     return config
   }
 
+  private static func parseCompression(_ values: ConfigValues, override: String?) throws -> (Compression, Int)
+  {
+    let name = try override ?? values.string("compression") ?? "zstd"
+    guard let compression = Compression(rawValue: name) else {
+      throw ConfigError.invalid("compression", "expected zstd or gzip, got '\(name)'")
+    }
+    let level = try values.int("compression_level", range: 1...22) ?? compression.defaultLevel
+    guard compression.validLevels.contains(level) else {
+      let levels = compression.validLevels
+      throw ConfigError.invalid(
+        "compression_level", "\(compression) takes \(levels.lowerBound)...\(levels.upperBound)")
+    }
+    return (compression, level)
+  }
+
   private static func recordFormat(_ values: ConfigValues) throws -> RecordFormat {
     let name = try values.string("record_format") ?? "raw"
     guard let format = RecordFormat(rawValue: name) else {
@@ -200,7 +192,8 @@ public enum ConfigLoader {
       }
       return region
     }
-    return try values.bool("eu_residency") == true ? .eu : .us
+    // tap-mixpanel's README spells it `eu_residency_server`, its code `eu_residency`.
+    return try (values.bool("eu_residency") ?? values.bool("eu_residency_server")) == true ? .eu : .us
   }
 
   private static func parseCredentials(
@@ -208,7 +201,7 @@ public enum ConfigLoader {
   ) throws -> Credentials {
     if let username = try values.string("service_account_username") {
       guard
-        let secret = try environment["MIXPANEL_SERVICE_ACCOUNT_SECRET"]
+        let secret = try nonEmpty(environment["MIXPANEL_SERVICE_ACCOUNT_SECRET"])
           ?? values.string("service_account_secret"), !secret.isEmpty
       else {
         throw ConfigError.missing(
@@ -219,7 +212,7 @@ public enum ConfigLoader {
       }
       return .serviceAccount(username: username, secret: secret, projectID: projectID)
     }
-    guard let secret = try environment["MIXPANEL_API_SECRET"] ?? values.string("api_secret"),
+    guard let secret = try nonEmpty(environment["MIXPANEL_API_SECRET"]) ?? values.string("api_secret"),
       !secret.isEmpty
     else {
       throw ConfigError.missing(
@@ -227,6 +220,12 @@ public enum ConfigLoader {
         "set it in the config or in MIXPANEL_API_SECRET (or use service_account_username/secret)")
     }
     return .projectSecret(secret)
+  }
+
+  /// An environment variable set to the empty string counts as unset (a template that left it
+  /// blank must not override the config's secret).
+  private static func nonEmpty(_ value: String?) -> String? {
+    value.flatMap { $0.isEmpty ? nil : $0 }
   }
 
   private static func url(_ values: ConfigValues, _ key: String) throws -> String? {
@@ -272,13 +271,5 @@ public enum ConfigLoader {
       previous = current
     }
     return a.isEmpty ? b.count : previous[b.count]
-  }
-
-  static func shortReason(_ error: any Error) -> String {
-    if case DecodingError.dataCorrupted(let context) = error {
-      return context.underlyingError.map { "\($0)" }.map { String($0.prefix(160)) }
-        ?? context.debugDescription
-    }
-    return String("\(error)".prefix(160))
   }
 }

@@ -1,16 +1,17 @@
 import CalendarDay
+import MixpanelAPI
 
 /// Typed reads from a decoded JSON config object, accepting tap-mixpanel's habits: numbers and
 /// booleans given as strings (`"30"`, `"true"`), dates as `yyyy-mm-dd` or ISO-8601 timestamps,
 /// event lists as arrays or comma-separated strings. `null` counts as absent.
 struct ConfigValues {
-  private let values: [String: JSONValue]
+  private let values: [String: JSONNode]
 
-  init(_ values: [String: JSONValue]) {
+  init(_ values: [String: JSONNode]) {
     self.values = values
   }
 
-  private func value(_ key: String) -> JSONValue? {
+  private func value(_ key: String) -> JSONNode? {
     guard let value = values[key], value != .null else { return nil }
     return value
   }
@@ -21,12 +22,16 @@ struct ConfigValues {
     return text
   }
 
-  func int(_ key: String, range: ClosedRange<Int>) throws -> Int? {
+  /// - Parameter zeroOrBlankIsAbsent: `0` and `""` mean "the default" (what Stitch-style
+  ///   forms write for an empty field, and what tap-mixpanel does with them).
+  func int(_ key: String, range: ClosedRange<Int>, zeroOrBlankIsAbsent: Bool = false) throws -> Int? {
     guard let value = value(key) else { return nil }
+    if zeroOrBlankIsAbsent, value == .number("0") || value == .string("") || value == .string("0") {
+      return nil
+    }
     let parsed: Int?
     switch value {
-    case .integer(let number): parsed = Int(exactly: number)
-    case .number(let number): parsed = Int(exactly: number)
+    case .number(let text): parsed = Int(text) ?? Double(text).flatMap { Int(exactly: $0) }
     case .string(let text): parsed = Int(text.trimmingSpaces)
     default: parsed = nil
     }

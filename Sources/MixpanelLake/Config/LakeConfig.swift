@@ -20,7 +20,10 @@ public struct LakeConfig: Sendable {
   public var exportEvents: [String]?
   public var exportWhere: String?
   public var timeInMilliseconds: Bool
-  public var selectPropertiesByDefault: Bool
+  /// tap-mixpanel's `select_properties_by_default`: whether properties a user's catalog does not
+  /// list are kept. nil when the config does not say: tap mode with a catalog then follows
+  /// tap-mixpanel (false: dropped); lake mode and tap mode without a catalog keep them.
+  public var selectPropertiesByDefault: Bool?
   public var userAgent: String
   public var requestTimeoutSeconds: Int
   public var lake: String

@@ -17,6 +17,9 @@ public struct SingerCatalog: Sendable, Equatable {
 
   /// Selected streams in the order the catalog lists them.
   public var selections: [Selection]
+  /// Made by ``defaults(streams:)``, not given by the user: it lists only the static columns,
+  /// so properties it does not list are kept unless the config says otherwise.
+  public private(set) var isDefault = false
 
   public init(selections: [Selection]) {
     self.selections = selections
@@ -24,10 +27,12 @@ public struct SingerCatalog: Sendable, Equatable {
 
   /// The selection a run without a catalog makes: the config's `streams`, every column.
   public static func defaults(streams: [StreamName]) -> SingerCatalog {
-    SingerCatalog(
+    var catalog = SingerCatalog(
       selections: SingerStreamSpec.all.filter { spec in streams.contains { $0.name == spec.name } }.map {
         Selection(stream: $0.name, declared: $0.columns.map(\.name), deselected: [])
       })
+    catalog.isDefault = true
+    return catalog
   }
 
   /// Reads the selection from catalog JSON text; streams the tap does not know are ignored.

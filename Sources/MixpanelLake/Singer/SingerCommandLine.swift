@@ -27,15 +27,7 @@ public enum SingerCommandLine {
   }
 
   static func loadConfig(_ path: String, environment: [String: String], logger: Logger) throws -> LakeConfig {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ConfigError.file("cannot read config file \(path): check the path given to --config")
-    }
-    let object: [String: JSONValue]
-    do {
-      object = try JSONDecoder().decode([String: JSONValue].self, from: data)
-    } catch {
-      throw ConfigError.file("config file \(path) is not a JSON object: \(ConfigLoader.shortReason(error))")
-    }
+    let object = try ConfigFile.read(path)
     for key in ConfigLoader.ignoredKeys.sorted() where object[key] != nil {
       logger.info("config.key_ignored", metadata: ["key": "\(key)"])
     }

@@ -24,7 +24,7 @@ public enum SingerDiscovery {
       ) { client in
         try await fetch(client)
       }
-      return augment(base, with: discovered, selectByDefault: config.selectPropertiesByDefault)
+      return augment(base, with: discovered, selectByDefault: config.selectPropertiesByDefault ?? true)
     } catch let error as MixpanelAPIError where error.kind == .unauthorized || error.kind == .forbidden {
       throw error
     } catch {

@@ -72,7 +72,8 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
         state.currentlySyncing = spec.name
         try output.state(state.message)
         var schema = SingerSchema(
-          spec: spec, selection: selection, keepsUndeclared: config.selectPropertiesByDefault)
+          spec: spec, selection: selection,
+          keepsUndeclared: config.selectPropertiesByDefault ?? catalog.isDefault)
         try output.schema(schema.message())
         if let table = spec.fullTableStream {
           try await syncTable(table, schema: &schema, context: &context, spool: spool, output: output)

@@ -7,7 +7,7 @@ import Testing
 @Suite("ConfigLoader")
 struct ConfigLoaderTests {
   static func parse(_ json: String, environment: [String: String] = [:]) throws -> LakeConfig {
-    let object = try JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8))
+    let object = try ConfigFile.parse(Array(json.utf8), source: "the test config")
     return try ConfigLoader.parse(object, environment: environment)
   }
 

@@ -1,3 +1,4 @@
+import MixpanelAPI
 import Foundation
 import MixpanelFake
 import MixpanelLake
@@ -23,9 +24,9 @@ enum DailyFixture {
 
   /// Funnels and revenue from `start`, windows of 7 days, attribution window 5 (the default).
   static func config(
-    lake: String, server: FakeServerHandle, start: String, extra: [String: JSONValue] = [:]
+    lake: String, server: FakeServerHandle, start: String, extra: [String: JSONNode] = [:]
   ) throws -> LakeConfig {
-    var object: [String: JSONValue] = [
+    var object: [String: JSONNode] = [
       "api_secret": .string(server.project.apiSecret), "start_date": .string(start),
       "export_api_url": .string(server.baseURL), "query_api_url": .string(server.baseURL),
       "lake": .string(lake), "streams": .array([.string("funnels"), .string("revenue")]),

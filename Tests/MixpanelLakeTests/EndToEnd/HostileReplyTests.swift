@@ -28,7 +28,7 @@ struct HostileReplyTests {
 
   /// A second run, from the start again (no bookmark), against a server with `faults`.
   static func hostileRun(
-    _ lake: String, faults: FakeFaults, extra: [String: JSONValue] = [:], clock: VirtualClock = VirtualClock()
+    _ lake: String, faults: FakeFaults, extra: [String: JSONNode] = [:], clock: VirtualClock = VirtualClock()
   ) async throws -> (summary: Result<RunSummary, any Error>, requests: Int) {
     try FileSystem.remove("\(lake)/_state.json")
     return try await withFakeMixpanelServer(

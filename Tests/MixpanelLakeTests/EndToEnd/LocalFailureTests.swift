@@ -1,3 +1,4 @@
+import MixpanelAPI
 import Foundation
 import Glibc
 import InMemoryLogging

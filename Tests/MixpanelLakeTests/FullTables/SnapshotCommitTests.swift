@@ -161,7 +161,7 @@ struct SnapshotCommitTests {
     let lake = TemporaryDirectory()
     let project = FakeProject(seed: 8, eventsPerDay: 0, today: Fixture.today, profiles: 250)
     let faults = FakeFaults(seed: 3, queryServerError: FaultRule(rate: 1, maxInjections: 1, after: 2))
-    let extra: [String: JSONValue] = ["engage_page_size": .integer(50), "max_attempts": .integer(1)]
+    let extra: [String: JSONNode] = ["engage_page_size": .integer(50), "max_attempts": .integer(1)]
     try await withFakeMixpanelServer(
       project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
     ) { server in

@@ -1,3 +1,4 @@
+import MixpanelAPI
 import Foundation
 import Lake
 import MixpanelFake
@@ -12,17 +13,17 @@ enum StreamsFixture {
   /// A config for the fake at `server` that runs `streams`, with both base URLs on the fake.
   static func config(
     lake: String, server: FakeServerHandle, streams: [String], serviceAccount: Bool = false,
-    extra: [String: JSONValue] = [:]
+    extra: [String: JSONNode] = [:]
   ) throws -> LakeConfig {
-    var object: [String: JSONValue] = [
+    var object: [String: JSONNode] = [
       "start_date": .string("\(Fixture.today)"), "export_api_url": .string(server.baseURL),
       "query_api_url": .string(server.baseURL), "lake": .string(lake),
-      "streams": .array(streams.map(JSONValue.string)),
+      "streams": .array(streams.map(JSONNode.string)),
     ]
     if serviceAccount {
       object["service_account_username"] = .string(Self.serviceAccount.username)
       object["service_account_secret"] = .string(Self.serviceAccount.secret)
-      object["project_id"] = .integer(Int64(Self.serviceAccount.projectID))
+      object["project_id"] = .integer(Self.serviceAccount.projectID)
     } else {
       object["api_secret"] = .string(server.project.apiSecret)
     }

@@ -1,3 +1,4 @@
+import MixpanelAPI
 import CalendarDay
 import Foundation
 import Lake

@@ -1,4 +1,5 @@
 import Foundation
+import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
 import Testing
@@ -95,6 +96,33 @@ struct SingerCatalogTests {
     #expect(some.allSatisfy { $0["mp_lib"] == nil && $0["event"] != nil && $0["time"] != nil })
     let schema = edited.ofType("SCHEMA", stream: "export").last?["schema"] as? [String: Any]
     #expect((schema?["properties"] as? [String: Any])?["mp_lib"] == nil)
+  }
+
+  @Test(
+    "with a user's catalog, properties it does not list are dropped unless select_properties_by_default says true, as in tap-mixpanel"
+  )
+  func undeclaredPropertiesFollowTheTap() async throws {
+    let project = FakeProject(seed: 62, eventsPerDay: 120, today: Fixture.today, profiles: 10)
+    let catalog = try SingerCatalog.parse(try Self.editedCatalog())
+    let declared = Set(try #require(catalog.selections.first { $0.stream == "export" }).declared)
+    let (absent, kept, noCatalog) = try await withFakeMixpanelServer(project, logger: Fixture.logger) {
+      server in
+      let start = Fixture.today.advanced(by: -1)
+      let plain = try SingerFixture.config(server, start: start)
+      let keep = try SingerFixture.config(
+        server, start: start, extra: ["select_properties_by_default": .string("true")])
+      return (
+        try await SingerFixture.sync(plain, catalog: catalog).messages.records("export"),
+        try await SingerFixture.sync(keep, catalog: catalog).messages.records("export"),
+        try await SingerFixture.sync(plain).messages.records("export")
+      )
+    }
+    #expect(!absent.isEmpty && absent.count == kept.count && kept.count == noCatalog.count)
+    #expect(absent.allSatisfy { Set($0.keys).isSubset(of: declared) }, "undeclared properties dropped")
+    #expect(
+      kept.contains { !Set($0.keys).isSubset(of: declared) }, "select_properties_by_default: true keeps them")
+    #expect(
+      noCatalog.contains { !Set($0.keys).isSubset(of: declared) }, "without a catalog every property is kept")
   }
 
   @Test("tap-mixpanel's state shape is read, carried through and written back")

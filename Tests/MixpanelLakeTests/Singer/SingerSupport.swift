@@ -1,3 +1,4 @@
+import MixpanelAPI
 import Foundation
 import MixpanelFake
 import MixpanelLake
@@ -66,10 +67,10 @@ struct SingerMessages {
 }
 
 enum SingerFixture {
-  static func config(_ server: FakeServerHandle, start: FakeDay, extra: [String: JSONValue] = [:]) throws
+  static func config(_ server: FakeServerHandle, start: FakeDay, extra: [String: JSONNode] = [:]) throws
     -> LakeConfig
   {
-    var all: [String: JSONValue] = ["query_api_url": .string(server.baseURL)]
+    var all: [String: JSONNode] = ["query_api_url": .string(server.baseURL)]
     for (key, value) in extra { all[key] = value }
     return try Fixture.config(lake: "/nonexistent-lake", server: server, start: "\(start)", extra: all)
   }

@@ -1,3 +1,4 @@
+import MixpanelAPI
 import Foundation
 import MixpanelFake
 import MixpanelLake
@@ -14,8 +15,8 @@ struct SingerSyncTests {
     let stop = Fixture.today.advanced(by: -4)
     let attribution = 2
     let (run1, run2) = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
-      let settings: [String: JSONValue] = [
-        "date_window_size": .string("2"), "attribution_window": .integer(Int64(attribution)),
+      let settings: [String: JSONNode] = [
+        "date_window_size": .string("2"), "attribution_window": .integer(attribution),
       ]
       var firstSettings = settings
       firstSettings["end_date"] = .string("\(stop)")
@@ -58,7 +59,7 @@ struct SingerSyncTests {
   func dailyStreams() async throws {
     let project = FakeProject(seed: 66, eventsPerDay: 0, today: Fixture.today)
     let first = Fixture.today.advanced(by: -9)
-    let settings: [String: JSONValue] = [
+    let settings: [String: JSONNode] = [
       "streams": .array([.string("funnels"), .string("revenue")]), "date_window_size": .integer(7),
       "attribution_window": .integer(2), "project_timezone": .string("UTC"),
     ]

@@ -1,3 +1,4 @@
+import MixpanelAPI
 import CalendarDay
 import Foundation
 import Lake
@@ -33,9 +34,9 @@ enum Fixture {
 
   static func config(
     lake: String, server: FakeServerHandle, start: String, end: String? = nil,
-    extra: [String: JSONValue] = [:]
+    extra: [String: JSONNode] = [:]
   ) throws -> LakeConfig {
-    var object: [String: JSONValue] = [
+    var object: [String: JSONNode] = [
       "api_secret": .string(server.project.apiSecret), "start_date": .string(start),
       "export_api_url": .string(server.baseURL), "lake": .string(lake),
     ]

@@ -1,3 +1,4 @@
+import MixpanelAPI
 import CalendarDay
 import Foundation
 import Lake
@@ -13,7 +14,7 @@ enum VerifyFixture {
 
   static func config(
     lake: String, server: FakeServerHandle, start: String = first, end: String = last,
-    extra: [String: JSONValue] = [:]
+    extra: [String: JSONNode] = [:]
   ) throws -> LakeConfig {
     var extra = extra
     extra["query_api_url"] = .string(server.baseURL)

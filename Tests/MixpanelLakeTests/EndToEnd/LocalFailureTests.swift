@@ -1,9 +1,9 @@
-import MixpanelAPI
 import Foundation
 import Glibc
 import InMemoryLogging
 import Lake
 import Logging
+import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
 import Testing

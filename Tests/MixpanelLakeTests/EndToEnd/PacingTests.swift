@@ -1,6 +1,6 @@
-import MixpanelAPI
 import CalendarDay
 import Foundation
+import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
 import Testing

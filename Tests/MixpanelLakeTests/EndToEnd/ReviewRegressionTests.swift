@@ -1,8 +1,8 @@
-import MixpanelAPI
 import CalendarDay
 import Foundation
 import Glibc
 import Lake
+import MixpanelAPI
 import MixpanelFake
 import Testing
 

@@ -1,6 +1,6 @@
-import MixpanelAPI
 import Foundation
 import Lake
+import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
 

@@ -1,7 +1,7 @@
-import MixpanelAPI
 import CalendarDay
 import Foundation
 import Lake
+import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
 import Testing

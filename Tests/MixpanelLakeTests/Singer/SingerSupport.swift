@@ -1,5 +1,5 @@
-import MixpanelAPI
 import Foundation
+import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
 import Testing

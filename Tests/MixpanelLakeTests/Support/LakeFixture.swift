@@ -1,8 +1,8 @@
-import MixpanelAPI
 import CalendarDay
 import Foundation
 import Lake
 import Logging
+import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
 import NDJSON

@@ -7,9 +7,10 @@ let strictSettings: [SwiftSetting] = [
   .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// Linux only (the tool and its CI run there): the code uses Glibc, flock and Linux file-system
+// calls directly, so no Apple platform is declared.
 let package = Package(
   name: "mixpanel-lake",
-  platforms: [.macOS(.v14)],
   products: [
     .executable(name: "mixpanel-lake", targets: ["mixpanel-lake"]),
     .executable(name: "tap-mixpanel-lake", targets: ["tap-mixpanel-lake"]),
@@ -93,17 +94,20 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
+    // What the test targets share: the virtual and the manual test clock.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "CalendarDayTests", dependencies: ["CalendarDay"]),
     .testTarget(name: "NDJSONTests", dependencies: ["NDJSON"]),
-    .testTarget(name: "LakeTests", dependencies: ["Lake", "NDJSON", "CalendarDay"]),
-    .testTarget(name: "MixpanelAPITests", dependencies: ["MixpanelAPI", "CalendarDay"]),
+    .testTarget(name: "LakeTests", dependencies: ["Lake", "NDJSON", "CalendarDay", "MixpanelFake"]),
+    .testTarget(
+      name: "MixpanelAPITests", dependencies: ["MixpanelAPI", "CalendarDay", "MixpanelFake", "TestSupport"]),
     .testTarget(
       name: "MixpanelFakeTests",
-      dependencies: ["MixpanelFake", .product(name: "Logging", package: "swift-log")]),
+      dependencies: ["MixpanelFake", "CZlib", .product(name: "Logging", package: "swift-log")]),
     .testTarget(
       name: "MixpanelLakeTests",
       dependencies: [
-        "MixpanelLake", "MixpanelFake", "Lake", "NDJSON", "MixpanelAPI", "CalendarDay",
+        "MixpanelLake", "MixpanelFake", "Lake", "NDJSON", "MixpanelAPI", "CalendarDay", "TestSupport",
         .product(name: "InMemoryLogging", package: "swift-log"),
       ]),
   ]

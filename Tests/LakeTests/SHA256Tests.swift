@@ -1,4 +1,5 @@
 import Foundation
+import MixpanelFake
 import Testing
 
 @testable import Lake
@@ -7,7 +8,7 @@ import Testing
   static func bytes(_ string: String) -> [UInt8] { Array(string.utf8) }
 
   static func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
-    var rng = CodecTests.SplitMix64(seed: seed)
+    var rng = SplitMix64(seed: seed)
     return (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
   }
 

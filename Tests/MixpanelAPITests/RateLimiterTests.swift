@@ -1,66 +1,9 @@
 import Foundation
 import Logging
 import MixpanelAPI
+import MixpanelFake
+import TestSupport
 import Testing
-
-/// A `Clock` that only moves when the test says so; sleepers wait on continuations.
-final class ManualClock: Clock, @unchecked Sendable {
-  struct Instant: InstantProtocol {
-    var offset: Duration
-    func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-    func duration(to other: Instant) -> Duration { other.offset - offset }
-    static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
-    static func at(_ seconds: Double) -> Instant { Instant(offset: .milliseconds(Int64(seconds * 1000))) }
-  }
-  private struct Sleeper {
-    let id: Int
-    let deadline: Instant
-    let continuation: CheckedContinuation<Void, any Error>
-  }
-
-  private let lock = NSLock()
-  private var current = Instant(offset: .zero)
-  private var sleepers: [Sleeper] = []
-  private var nextID = 0
-
-  var now: Instant { lock.withLock { current } }
-  var minimumResolution: Duration { .nanoseconds(1) }
-  var sleeperCount: Int { lock.withLock { sleepers.count } }
-
-  func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-    let id = lock.withLock {
-      nextID += 1
-      return nextID
-    }
-    try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-        let outcome: Result<Void, any Error>? = lock.withLock {
-          if Task.isCancelled { return .failure(CancellationError()) }
-          if deadline <= current { return .success(()) }
-          sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
-          return nil
-        }
-        if let outcome { continuation.resume(with: outcome) }
-      }
-    } onCancel: {
-      let sleeper = lock.withLock { () -> Sleeper? in
-        guard let index = sleepers.firstIndex(where: { $0.id == id }) else { return nil }
-        return sleepers.remove(at: index)
-      }
-      sleeper?.continuation.resume(throwing: CancellationError())
-    }
-  }
-
-  func advance(by duration: Duration) {
-    let due = lock.withLock { () -> [Sleeper] in
-      current = current.advanced(by: duration)
-      let due = sleepers.filter { $0.deadline <= current }
-      sleepers.removeAll { $0.deadline <= current }
-      return due
-    }
-    for sleeper in due { sleeper.continuation.resume() }
-  }
-}
 
 /// Collects log lines so tests can check what the limiter said.
 final class LogRecorder: @unchecked Sendable {
@@ -95,18 +38,6 @@ func eventually(
     await Task.yield()
   }
   Issue.record("never happened: \(what)", sourceLocation: sourceLocation)
-}
-
-/// A small seeded generator so simulations are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }
 
 typealias State = RateLimiterState<ManualClock.Instant>
@@ -198,7 +129,7 @@ struct RateLimiterStateTests {
       RateLimitPolicy.export, .query,
       RateLimitPolicy(requestsPerHour: 7, requestsPerSecond: 2, maxConcurrent: 3),
     ] {
-      var random = SplitMix64(state: 42)
+      var random = SplitMix64(seed: 42)
       var state = State(policy: policy)
       var now = ManualClock.Instant.at(0)
       var grants: [ManualClock.Instant] = []

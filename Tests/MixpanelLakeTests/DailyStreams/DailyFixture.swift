@@ -2,6 +2,7 @@ import Foundation
 import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
+import TestSupport
 
 /// Runs the daily streams against the fake and reads their rows back.
 enum DailyFixture {

@@ -4,6 +4,7 @@ import Lake
 import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
+import TestSupport
 import Testing
 
 @Suite("Every row exactly once through the fake's faults")

@@ -6,6 +6,7 @@ import Logging
 import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
+import TestSupport
 import Testing
 
 /// Replies that look like success, or that never end, from Mixpanel, a proxy or a gateway: each

@@ -3,6 +3,7 @@ import Foundation
 import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
+import TestSupport
 import Testing
 
 /// The fake reads the exporter's virtual clock, so both sides agree on time.

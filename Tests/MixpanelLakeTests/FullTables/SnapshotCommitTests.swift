@@ -2,6 +2,7 @@ import Foundation
 import Lake
 import MixpanelAPI
 import MixpanelFake
+import TestSupport
 import Testing
 
 @testable import MixpanelLake

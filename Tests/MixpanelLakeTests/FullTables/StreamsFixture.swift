@@ -3,6 +3,7 @@ import Lake
 import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
+import TestSupport
 
 /// Runs and reads back the full-table streams against the fake.
 enum StreamsFixture {

@@ -2,6 +2,7 @@ import Foundation
 import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
+import TestSupport
 import Testing
 
 /// Singer messages read back from a tap's output, and a tap run in-process on a virtual clock.

@@ -1,6 +1,6 @@
 import CZlib
 
-/// Decompresses a complete gzip stream (internal helper; tests use it via `@testable`).
+/// Decompresses a complete gzip stream: what a client sees of the fake's gzip bodies.
 func gunzip(_ compressed: [UInt8]) -> [UInt8]? {
   var stream = z_stream()
   guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {

@@ -8,8 +8,8 @@ import Testing
 
 @testable import MixpanelLake
 
-@Suite("Regressions found in review")
-struct ReviewRegressionTests {
+@Suite("Edge cases: absurd times, dedupe keys, 'terminated early' as data, a failed direct-mode manifest")
+struct RecordEdgeCaseTests {
   /// A writer for one export window of 2024-06-01 in `lake`.
   static func oneDayWriter(_ lake: String) -> WindowWriter {
     let day = Day("2024-06-01")!

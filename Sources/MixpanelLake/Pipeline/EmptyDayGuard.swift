@@ -73,7 +73,7 @@ struct EmptyDayGuard: Sendable {
     }
     // The Query API counts project-time-zone days: a UTC export day spans one or two of them.
     let today = projectToday()
-    let mapper = QueryDayMapper(projectTimezone: config.projectTimezone, legacy: config.legacyProjectTimezone)
+    let mapper = QueryDayMapper(config)
     let queryDays = Set(days.flatMap(mapper.queryDays(of:))).filter { $0 <= today }
     guard let from = queryDays.min(), let to = queryDays.max() else { return }
     var counted = 0

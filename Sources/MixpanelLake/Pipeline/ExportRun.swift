@@ -57,27 +57,11 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     let statePath = config.resolvedStatePath
     var state = try StateStore.read(statePath)
     let plan = try plan()
-    ExportWindows.warnIfClamped(plan, logger: logger)
-    if case .projectSecret = config.credentials {
-      logger.warning(
-        "auth.project_secret_deprecated",
-        metadata: [
-          "retired_on": "2027-03-03",
-          "fix": "switch to a service account (service_account_username, service_account_secret, project_id)",
-        ])
-    }
+    warnAtStart(plan)
     let started = now()
     let runID = RunSummary.makeRunID(started)
     var summary = RunSummary(runID: runID, startedAt: started, plan: plan)
     try SuccessMarker.clear(lake: config.lake)
-    if startsInFuture(plan) {
-      logger.warning(
-        "plan.start_date_in_future",
-        metadata: [
-          "start_date": "\(config.startDate)", "today": "\(plan.today)",
-          "fix": "nothing to export before start_date; check start_date if this is a mistake",
-        ])
-    }
     logger.info("run.start", metadata: ["run_id": "\(runID)", "windows": "\(plan.windows.count)"])
 
     var tracker = BookmarkTracker(
@@ -139,6 +123,28 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       try SuccessMarker.write(lake: config.lake, runID: runID)
     }
     return summary
+  }
+
+  /// The warnings a run gives before it starts: a start moved forward to Mixpanel's 365 days,
+  /// the retiring project secret, a `start_date` after today.
+  private func warnAtStart(_ plan: WindowPlan) {
+    ExportWindows.warnIfClamped(plan, logger: logger)
+    if case .projectSecret = config.credentials {
+      logger.warning(
+        "auth.project_secret_deprecated",
+        metadata: [
+          "retired_on": "2027-03-03",
+          "fix": "switch to a service account (service_account_username, service_account_secret, project_id)",
+        ])
+    }
+    if startsInFuture(plan) {
+      logger.warning(
+        "plan.start_date_in_future",
+        metadata: [
+          "start_date": "\(config.startDate)", "today": "\(plan.today)",
+          "fix": "nothing to export before start_date; check start_date if this is a mistake",
+        ])
+    }
   }
 
   /// Whether `start_date` lies after today: nothing to fetch yet, which is not a success.

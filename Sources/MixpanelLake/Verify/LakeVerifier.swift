@@ -72,7 +72,7 @@ public struct LakeVerifier<C: Clock>: Sendable where C.Duration == Duration {
           .error, .missingManifest, at: config.lake, "no partition folders found (in the requested days)"))
     }
     let counting = !options.skipCounts
-    let mapper = QueryDayMapper(projectTimezone: config.projectTimezone, legacy: config.legacyProjectTimezone)
+    let mapper = QueryDayMapper(config)
     var tally = EventTally(mapper: mapper)
     var intactDays = Set<Day>()
     let verifier = PartitionVerifier(lake: config.lake)

@@ -9,13 +9,14 @@ struct QueryDayMapper {
   let zone: TimeZone?
   private var offsets: [Int64: Int] = [:]
 
-  init(projectTimezone: String, legacy: Bool) {
-    let zone = TimeZone(identifier: projectTimezone)
-    if legacy || zone == nil || Self.isUTC(zone!) {
-      self.zone = nil
-    } else {
-      self.zone = zone
-    }
+  /// - Parameter zone: the project's zone, validated (``LakeConfig/projectZone``).
+  init(projectZone zone: TimeZone, legacy: Bool) {
+    self.zone = legacy || Self.isUTC(zone) ? nil : zone
+  }
+
+  /// The mapper for `config`'s project.
+  init(_ config: LakeConfig) {
+    self.init(projectZone: config.projectZone, legacy: config.legacyProjectTimezone)
   }
 
   /// Whether `zone` never leaves UTC.

@@ -1,4 +1,5 @@
 import CalendarDay
+import Foundation
 import MixpanelAPI
 import Testing
 
@@ -90,7 +91,7 @@ struct VerifyToleranceTests {
 
   @Test("EventTally counts exact duplicates once and rows without $insert_id always")
   func tally() {
-    var tally = EventTally(mapper: QueryDayMapper(projectTimezone: "UTC", legacy: false))
+    var tally = EventTally(mapper: QueryDayMapper(projectZone: .gmt, legacy: false))
     let day = Day("2024-06-02")!
     let lines = [
       #"{"event":"A","properties":{"time":1717286400,"distinct_id":"u1","$insert_id":"i1"}}"#,
@@ -108,13 +109,13 @@ struct VerifyToleranceTests {
 
   @Test("rows move to their project-timezone day when export days are UTC days")
   func timezoneDays() {
-    var mapper = QueryDayMapper(projectTimezone: "America/Los_Angeles", legacy: false)
+    var mapper = QueryDayMapper(projectZone: TimeZone(identifier: "America/Los_Angeles")!, legacy: false)
     let utcDay = Day("2024-06-03")!
     // 2024-06-03T05:00:00Z is 2024-06-02 22:00 in Los Angeles (UTC−7).
     #expect(mapper.day(time: 1_717_390_800, partitionDay: utcDay) == Day("2024-06-02"))
     #expect(mapper.day(time: 1_717_390_800_000, partitionDay: utcDay) == Day("2024-06-02"))
     #expect(mapper.partitionDays(of: Day("2024-06-02")!) == [Day("2024-06-02")!, utcDay])
-    var legacy = QueryDayMapper(projectTimezone: "America/Los_Angeles", legacy: true)
+    var legacy = QueryDayMapper(projectZone: TimeZone(identifier: "America/Los_Angeles")!, legacy: true)
     #expect(legacy.day(time: 1_717_390_800, partitionDay: utcDay) == utcDay)
   }
 }

@@ -62,6 +62,36 @@ struct VerifyTests {
     }
   }
 
+  @Test(
+    "a manifest naming a file outside its partition ('../../…', a path, '..') is a bad manifest; nothing outside is read or deleted",
+    arguments: ["../../../outside.jsonl.zst", "sub/part.jsonl.zst", "..", ""])
+  func manifestPathOutsidePartition(name: String) async throws {
+    let dir = TemporaryDirectory()
+    let lake = "\(dir.path)/lake"
+    try await withFakeMixpanelServer(Self.project(), logger: Fixture.logger) { server in
+      let config = try VerifyFixture.config(lake: lake, server: server)
+      _ = try await Fixture.run(config)
+      let folder = "\(lake)/export/day=2024-07-02"
+      let outside = "\(dir.path)/outside.jsonl.zst"
+      try FileSystem.writeAtomically(Array("precious".utf8), to: outside)
+      let manifestPath = "\(folder)/_manifest.json"
+      var json =
+        try JSONSerialization.jsonObject(with: Data(try FileSystem.read(manifestPath))) as! [String: Any]
+      var files = json["files"] as! [[String: Any]]
+      files[0]["path"] = name
+      json["files"] = files
+      try FileSystem.writeAtomically(
+        Array(try JSONSerialization.data(withJSONObject: json)), to: manifestPath)
+      let report = try await VerifyFixture.verify(config)
+      #expect(!report.passed)
+      #expect(report.errors.map(\.kind) == [.badManifest], "\(report.errors)")
+      #expect(report.errors.first?.message.contains("not a file inside its partition") == true)
+      // A rerun over the day stops with the same fix and never touches the outside file.
+      await #expect(throws: LakeError.self) { _ = try await Fixture.run(config) }
+      #expect(try FileSystem.read(outside) == Array("precious".utf8))
+    }
+  }
+
   @Test("a truncated part file fails its size, checksum and decompression checks")
   func truncatedPartFile() async throws {
     let dir = TemporaryDirectory()

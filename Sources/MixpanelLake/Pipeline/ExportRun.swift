@@ -128,7 +128,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
   /// The warnings a run gives before it starts: a start moved forward to Mixpanel's 365 days,
   /// the retiring project secret, a `start_date` after today.
   private func warnAtStart(_ plan: WindowPlan) {
-    ExportWindows.warnIfClamped(plan, logger: logger)
+    ExportWindows.warnIfClamped(plan, historyDays: config.historyDays, logger: logger)
     if case .projectSecret = config.credentials {
       logger.warning(
         "auth.project_secret_deprecated",

@@ -19,17 +19,18 @@ enum ExportWindows {
     try Planner.checkBookmark(bookmark, text: bookmarkText, today: today, statePath: bookmarkSource)
     return Planner.plan(
       startDate: config.startDate, endDate: config.endDate, bookmark: bookmark,
-      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize, today: today)
+      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize, today: today,
+      historyDays: config.historyDays)
   }
 
-  /// Warns when the plan starts later than `start_date` (Mixpanel's 365 days of raw events).
-  static func warnIfClamped(_ plan: WindowPlan, logger: Logger) {
+  /// Warns when the plan starts later than `start_date` (`history_days` before today).
+  static func warnIfClamped(_ plan: WindowPlan, historyDays: Int, logger: Logger) {
     guard let clamped = plan.clampedStartDate else { return }
     logger.warning(
       "plan.start_date_clamped",
       metadata: [
         "start_date": "\(clamped)", "first_day": "\(plan.firstDay.map { "\($0)" } ?? "-")",
-        "reason": "Mixpanel serves at most 365 days of raw events",
+        "reason": "history_days is \(historyDays); set it to 0 to export older days (paid Mixpanel plans keep them)",
       ])
   }
 

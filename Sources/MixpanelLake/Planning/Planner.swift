@@ -5,7 +5,7 @@ import Lake
 /// The windows one run fetches: a pure function of the config, the bookmark and today.
 ///
 /// ```
-///  start = max(start_date, today − 365, bookmark day − attribution_window)
+///  start = max(start_date, today − history_days (365; 0: no limit), bookmark day − attribution_window)
 ///  end   = min(end_date ?? today, today)
 ///  [start ........................................................ end]
 ///  [── date_window_size ──][── date_window_size ──][── … ──][─ rest ─]
@@ -13,7 +13,7 @@ import Lake
 public struct WindowPlan: Sendable, Equatable {
   public let windows: [DayWindow]
   public let today: Day
-  /// The configured start date when it was moved forward to Mixpanel's 365-day history.
+  /// The configured start date when it was moved forward to `history_days` before today.
   public let clampedStartDate: Day?
   /// The first day fetched, after the bookmark and the clamp.
   public let firstDay: Day?
@@ -21,17 +21,21 @@ public struct WindowPlan: Sendable, Equatable {
 }
 
 public enum Planner {
-  /// How far back Mixpanel serves raw events; older start dates are moved forward.
+  /// How far back a plan reaches by default (`history_days`): Stitch's 365 days. Mixpanel's
+  /// paid plans export older data, so `history_days: 0` lifts the limit.
   public static let historyDays = 365
 
+  /// - Parameter historyDays: start dates older than this many days before today are moved
+  ///   forward; 0: no limit.
   public static func plan(
-    startDate: Day, endDate: Day?, bookmark: Int64?, attributionWindow: Int, windowSize: Int, today: Day
+    startDate: Day, endDate: Day?, bookmark: Int64?, attributionWindow: Int, windowSize: Int, today: Day,
+    historyDays: Int = historyDays
   ) -> WindowPlan {
-    precondition(windowSize >= 1 && attributionWindow >= 0)
-    let earliest = today.adding(days: -historyDays)
+    precondition(windowSize >= 1 && attributionWindow >= 0 && historyDays >= 0)
     var start = startDate
     var clamped: Day?
-    if start < earliest {
+    let earliest = today.adding(days: -historyDays)
+    if historyDays > 0, start < earliest {
       clamped = start
       start = earliest
     }

@@ -54,7 +54,8 @@ public struct QueryStreamsRun<C: Clock>: Sendable where C.Duration == Duration {
     return Planner.plan(
       startDate: config.startDate, endDate: config.endDate,
       bookmark: state.bookmarks[stream.name].flatMap(Timestamp.parse),
-      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize, today: today)
+      attributionWindow: config.attributionWindow, windowSize: config.dateWindowSize, today: today,
+      historyDays: config.historyDays)
   }
 
   /// Runs full-table `streams` (default: those named in the config's `streams`).

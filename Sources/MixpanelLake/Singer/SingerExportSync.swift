@@ -30,7 +30,7 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
       config: config, bookmarkText: state.bookmark(StreamName.export.name),
       bookmarkSource: "the --state file",
       now: tap.now())
-    ExportWindows.warnIfClamped(plan, logger: logger)
+    ExportWindows.warnIfClamped(plan, historyDays: config.historyDays, logger: logger)
     logger.info("tap.export_start", metadata: ["windows": "\(plan.windows.count)"])
     var emitter = Emitter(
       order: plan.windows,

@@ -30,6 +30,22 @@ struct PlanAndHelpTests {
     #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake"))
   }
 
+  @Test("plan: a start two years back is moved to 365 days with the reason; history_days 0 keeps it")
+  func historyDaysInPlan() async throws {
+    let dir = TemporaryDirectory()
+    let today = FakeDay.todayUTC()
+    let start = today.advanced(by: -730)
+    for (history, first) in [("", today.advanced(by: -365)), (#", "history_days": 0"#, start)] {
+      try
+        #"{"api_secret": "x", "start_date": "\#(start)", "date_window_size": 30, "lake": "\#(dir.path)/lake"\#(history)}"#
+        .write(toFile: "\(dir.path)/c.json", atomically: true, encoding: .utf8)
+      let result = try await CLIProcess.run(["plan", "--config", "\(dir.path)/c.json"])
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(result.stdout.contains("days \(first)..\(today)"), "\(result.stdout)")
+      #expect(result.stdout.contains("moved forward to history_days (365)") == history.isEmpty)
+    }
+  }
+
   @Test("plan covers the Query streams, and each project of a projects config")
   func planQueryStreamsAndProjects() async throws {
     let dir = TemporaryDirectory()

@@ -32,6 +32,19 @@ struct PlannerTests {
     #expect(Self.names(Self.plan(start: "2024-07-06", size: 1)).count == 10)
   }
 
+  @Test("history_days moves the clamp; 0 lifts it, so two years back plan from start_date")
+  func historyDays() {
+    let long = Planner.plan(
+      startDate: Day("2022-07-01")!, endDate: nil, bookmark: nil, attributionWindow: 5, windowSize: 30,
+      today: Self.today, historyDays: 0)
+    #expect(long.clampedStartDate == nil && long.firstDay == Day("2022-07-01") && long.lastDay == Self.today)
+    #expect(long.windows.first?.from == Day("2022-07-01") && long.windows.count == 25)
+    let short = Planner.plan(
+      startDate: Day("2024-01-01")!, endDate: nil, bookmark: nil, attributionWindow: 5, windowSize: 30,
+      today: Self.today, historyDays: 10)
+    #expect(short.clampedStartDate == Day("2024-01-01") && short.firstDay == Day("2024-07-05"))
+  }
+
   @Test("a start date older than 365 days is clamped, and the clamp is reported")
   func clamp() {
     let plan = Self.plan(start: "2020-01-01", size: 366)

@@ -28,7 +28,8 @@ struct DailyStreamContext<C: Clock>: Sendable where C.Duration == Duration {
     let statePath = config.resolvedStatePath
     var tracker = BookmarkTracker(
       windows: plan.windows,
-      bookmark: try StateStore.read(statePath).bookmarks[stream.name].flatMap(Timestamp.parse))
+      bookmark: try StateStore.read(statePath).bookmarks[stream.name].flatMap(Timestamp.parse),
+      notAfter: Int64(now().timeIntervalSince1970))
     record.bookmark = tracker.bookmark.map(Timestamp.iso8601)
     var stats = CallStats()
     var failure: (any Error)?

@@ -65,7 +65,8 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     logger.info("run.start", metadata: ["run_id": "\(runID)", "windows": "\(plan.windows.count)"])
 
     var tracker = BookmarkTracker(
-      windows: plan.windows, bookmark: state.bookmarks[StreamName.export.name].flatMap(Timestamp.parse))
+      windows: plan.windows, bookmark: state.bookmarks[StreamName.export.name].flatMap(Timestamp.parse),
+      notAfter: Int64(started.timeIntervalSince1970))
     let wallClock = now
     // Confirming an emptied day takes Query API calls: under the project's Query limiter.
     let counter = QueryCaller(

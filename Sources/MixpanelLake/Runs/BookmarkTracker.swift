@@ -3,31 +3,35 @@ import Lake
 
 /// Advances a stream's bookmark over the gap-free prefix of committed windows only
 /// (design.md §3, step 4): the greatest committed event time, never past the end of the last
-/// committed window's last day.
+/// committed window's last day. A window that committed no rows moves it to the end of its
+/// last day (never past `notAfter`, the run's start): on a quiet project, or with a narrow
+/// `export_events`, the next run must not fetch those days again.
 public struct BookmarkTracker: Sendable {
   private var windows: [DayWindow]
   private var committed: [DayWindow: String?] = [:]
   private var prefix = 0
   public private(set) var bookmark: Int64?
+  private let notAfter: Int64
 
-  public init(windows: [DayWindow], bookmark: Int64?) {
+  /// - Parameter notAfter: epoch seconds an empty window's bookmark never passes (now).
+  public init(windows: [DayWindow], bookmark: Int64?, notAfter: Int64) {
     self.windows = windows
     self.bookmark = bookmark
+    self.notAfter = notAfter
   }
 
-  /// Records a committed window (with its greatest event time, ISO text); returns true when the
-  /// bookmark moved.
+  /// Records a committed window (with its greatest event time, ISO text; nil when it committed
+  /// no rows); returns true when the bookmark moved.
   public mutating func commit(_ window: DayWindow, maxTime: String?) -> Bool {
     committed[window] = .some(maxTime)
     var moved = false
     while prefix < windows.count, let entry = committed[windows[prefix]] {
       let window = windows[prefix]
-      if let text = entry, let time = Timestamp.parse(text) {
-        let capped = min(time, window.to.endEpochSeconds)
-        if bookmark.map({ capped > $0 }) ?? true {
-          bookmark = capped
-          moved = true
-        }
+      let reached = entry.flatMap(Timestamp.parse) ?? min(window.to.endEpochSeconds, notAfter)
+      let capped = min(reached, window.to.endEpochSeconds)
+      if bookmark.map({ capped > $0 }) ?? true {
+        bookmark = capped
+        moved = true
       }
       prefix += 1
     }

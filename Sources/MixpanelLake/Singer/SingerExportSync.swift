@@ -35,7 +35,8 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     var emitter = Emitter(
       order: plan.windows,
       tracker: BookmarkTracker(
-        windows: plan.windows, bookmark: state.bookmark(StreamName.export.name).flatMap(Timestamp.parse)))
+        windows: plan.windows, bookmark: state.bookmark(StreamName.export.name).flatMap(Timestamp.parse),
+        notAfter: Int64(tap.now().timeIntervalSince1970)))
     let task = ExportWindows.task(
       client: client, config: spoolConfig, runID: runID, logger: logger, clock: tap.clock,
       retryPolicy: tap.retryPolicy, now: tap.now, progress: ExportProgress())

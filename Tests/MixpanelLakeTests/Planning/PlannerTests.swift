@@ -104,7 +104,7 @@ struct BookmarkTrackerTests {
 
   @Test("advances only over the gap-free prefix of committed windows")
   func gapFreePrefix() {
-    var tracker = BookmarkTracker(windows: Self.windows, bookmark: nil)
+    var tracker = BookmarkTracker(windows: Self.windows, bookmark: nil, notAfter: .max)
     let movedEarly = tracker.commit(Self.windows[1], maxTime: "2024-06-20T10:00:00Z")
     #expect(!movedEarly)
     #expect(tracker.bookmark == nil)
@@ -116,8 +116,22 @@ struct BookmarkTrackerTests {
 
   @Test("a future-dated event cannot push the bookmark past the window's last day")
   func capped() {
-    var tracker = BookmarkTracker(windows: Self.windows, bookmark: nil)
+    var tracker = BookmarkTracker(windows: Self.windows, bookmark: nil, notAfter: .max)
     _ = tracker.commit(Self.windows[0], maxTime: "2031-01-01T00:00:00Z")
     #expect(tracker.bookmark.map { Timestamp.iso8601($0) } == "2024-06-10T23:59:59Z")
+  }
+
+  @Test("a window with no rows moves the bookmark to the end of its last day, never past now, in order")
+  func emptyWindows() {
+    let now = Timestamp.parse("2024-06-25T12:00:00Z")!
+    var tracker = BookmarkTracker(windows: Self.windows, bookmark: nil, notAfter: now)
+    let early = tracker.commit(Self.windows[1], maxTime: nil)
+    #expect(!early, "not before the windows ahead of it")
+    let first = tracker.commit(Self.windows[0], maxTime: nil)
+    #expect(first)
+    #expect(tracker.bookmark.map { Timestamp.iso8601($0) } == "2024-06-20T23:59:59Z")
+    let last = tracker.commit(Self.windows[2], maxTime: nil)
+    #expect(last)
+    #expect(tracker.bookmark == now, "the window reaching past now stops at now")
   }
 }

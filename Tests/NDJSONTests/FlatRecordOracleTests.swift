@@ -28,7 +28,9 @@ struct FlatRecordOracleTests {
         } else if name.hasPrefix("$") {
           pairs.append(("mp_reserved_" + name.dropFirst(), property))
         } else {
-          pairs.append((name == "day" ? "property_day" : name, property))
+          let taken =
+            name == "day" || name == "event" || name.hasPrefix("mp_reserved_") || name.hasPrefix("property_")
+          pairs.append((taken ? "property_" + name : name, property))
         }
       }
     }

@@ -10,9 +10,14 @@ import Glibc
 ///        "property_day":"Mon"}
 /// ```
 ///
-/// `$x` becomes `mp_reserved_x`; a property named like the partition column (`day`) becomes
-/// `property_day` instead of being lost; `time` becomes ISO-8601 UTC text from the seconds the
-/// caller computed (true UTC, already corrected for legacy project time zones).
+/// `$x` becomes `mp_reserved_x`; `time` becomes ISO-8601 UTC text from the seconds the caller
+/// computed (true UTC, already corrected for legacy project time zones). No record repeats a
+/// key (Spark rejects duplicate columns; DuckDB keeps one silently): a property whose name is
+/// taken by another column, or could be, gets the prefix `property_`: `event` (the event's own
+/// name wins), `day` (the partition column), and names already starting with `mp_reserved_` or
+/// `property_` (`$x` wins `mp_reserved_x`). So `mp_reserved_…` columns come only from `$`
+/// properties, `property_…` columns only from prefixed ones, and every other column keeps its
+/// property's name.
 public enum FlatRecord {
   /// The most bytes ``write(_:utcSeconds:to:keep:)`` writes for a line of `count` bytes: a
   /// renamed key grows by at most 11 bytes (`"$k":v,` is at least 6) and `time` by at most 21.
@@ -163,7 +168,7 @@ public enum FlatRecord {
       (out + o).update(from: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
       o += prefix.utf8CodeUnitCount
       from += 1
-    } else if equals(base, key, "\"day\"") {
+    } else if needsPropertyPrefix(base, key) {
       let prefix: StaticString = "property_"
       (out + o).update(from: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
       o += prefix.utf8CodeUnitCount
@@ -171,6 +176,16 @@ public enum FlatRecord {
     let count = key.upperBound - from  // the rest, closing quote included
     (out + o).update(from: base + from, count: count)
     return o + count
+  }
+
+  /// Whether literal property `key` (quotes included) must be written as `property_<key>`.
+  @inline(__always)
+  private static func needsPropertyPrefix(_ base: UnsafePointer<UInt8>, _ key: Range<Int>) -> Bool {
+    if equals(base, key, "\"day\"") || equals(base, key, "\"event\"") { return true }
+    let name = key.lowerBound + 1
+    let length = key.count - 2
+    return (length >= 12 && memcmp(base + name, "mp_reserved_", 12) == 0)
+      || (length >= 9 && memcmp(base + name, "property_", 9) == 0)
   }
 
   /// `2024-06-01T12:05:12Z` (20 bytes for years 0–9999); returns the bytes written.

@@ -32,6 +32,34 @@ struct RecordFormatTests {
     #expect(record["properties"] == nil)
   }
 
+  @Test(
+    "flat records never repeat a key: a property named event, day, mp_reserved_x or property_y beside $x; DuckDB reads each column"
+  )
+  func flatKeysAreUnique() throws {
+    let line = #"""
+      {"event":"Paid","properties":{"time":1717243512,"event":"inner","day":"Mon","$x":1,"mp_reserved_x":2,"property_day":3,"property_event":4,"plain":5}}
+      """#
+    var output: [UInt8] = []
+    Array(line.utf8).withUnsafeBytes { FlatRecord.write($0, utcSeconds: 1_717_243_512, into: &output) }
+    let keys = try #require(try JSONNode(parsing: output).objectValue).map(\.key)
+    #expect(
+      keys == [
+        "event", "time", "property_event", "property_day", "mp_reserved_x", "property_mp_reserved_x",
+        "property_property_day", "property_property_event", "plain",
+      ])
+    #expect(Set(keys).count == keys.count, "no key twice")
+    let dir = TemporaryDirectory()
+    try FileSystem.makeDirectories("\(dir.path)/export/day=2024-06-01")
+    try FileSystem.writeAtomically(output + [0x0A], to: "\(dir.path)/export/day=2024-06-01/part.jsonl")
+    let rows = try DuckDB.query(
+      """
+      SELECT event, property_event, property_day, mp_reserved_x, property_mp_reserved_x,
+        property_property_day, CAST(day AS VARCHAR)
+      FROM read_json('\(dir.path)/export/*/*.jsonl', hive_partitioning = true, format = 'newline_delimited')
+      """)
+    #expect(rows.map { $0.map { "\($0)" } } == [["Paid", "inner", "Mon", "1", "2", "3", "2024-06-01"]])
+  }
+
   @Test("every fake event flattens to an object with the same values as a reference parser sees")
   func flatMatchesReferenceParser() throws {
     let project = FakeProject(seed: 12, eventsPerDay: 300, today: Fixture.today)

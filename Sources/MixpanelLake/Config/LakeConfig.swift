@@ -23,6 +23,9 @@ public struct LakeConfig: Sendable {
   /// tap-mixpanel's `select_properties_by_default`: whether properties a user's catalog does not
   /// list are kept. nil when the config does not say: tap mode with a catalog then follows
   /// tap-mixpanel (false: dropped); lake mode and tap mode without a catalog keep them.
+  /// Tap mode: export declares `key_properties` (`export_key`), see
+  /// ``SingerStreamSpec/exportKeyProperties``.
+  public var exportKey = false
   /// How many days before today a plan may start (`history_days`, Stitch's 365); 0: no limit.
   public var historyDays = Planner.historyDays
   public var selectPropertiesByDefault: Bool?

@@ -17,7 +17,7 @@ public enum SingerDiscovery {
   /// would only hide them until the first sync. Any other API error (a plan without the
   /// properties API, a 5xx, the network) gives the static catalog and a warning.
   public static func catalog(config: LakeConfig, logger: Logger) async throws -> [UInt8] {
-    let base = SingerCatalog.discover(selectedStreams: config.streams)
+    let base = SingerCatalog.discover(selectedStreams: config.streams, exportKey: config.exportKey)
     do {
       let discovered = try await MixpanelClient.withClient(
         configuration: config.clientConfiguration, logger: logger

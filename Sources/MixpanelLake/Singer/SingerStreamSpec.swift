@@ -14,7 +14,7 @@ public struct SingerStreamSpec: Sendable {
   }
 
   public let name: String
-  public let keyProperties: [String]
+  public private(set) var keyProperties: [String]
   public let replication: Replication
   public let replicationKey: String?
   /// Known columns in a stable order, with their types.
@@ -39,9 +39,25 @@ public struct SingerStreamSpec: Sendable {
     export, engage, cohorts, cohortMembers, annotations, funnels, revenue,
   ]
 
-  public static func named(_ name: String) -> SingerStreamSpec? {
-    all.first { $0.name == name }
+  /// - Parameter exportKey: `export_key: true`: export declares Mixpanel's own duplicate key.
+  public static func named(_ name: String, exportKey: Bool = false) -> SingerStreamSpec? {
+    specs(exportKey: exportKey).first { $0.name == name }
   }
+
+  /// Every stream, export keyed by ``exportKeyProperties`` when `exportKey` is true.
+  public static func specs(exportKey: Bool) -> [SingerStreamSpec] {
+    guard exportKey else { return all }
+    return all.map { spec in
+      var keyed = spec
+      if spec.name == StreamName.export.name { keyed.keyProperties = exportKeyProperties }
+      return keyed
+    }
+  }
+
+  /// What Mixpanel itself deduplicates events on (`event`, `distinct_id`, `time`, `$insert_id`),
+  /// as flat columns: declared as export's `key_properties` with `export_key: true`, so that
+  /// merging targets upsert the attribution window each run sends again instead of appending it.
+  public static let exportKeyProperties = ["event", "distinct_id", "time", "mp_reserved_insert_id"]
 
   /// Any JSON value: the type of a column first seen in the data.
   public static let anyType = JSONNode.object([

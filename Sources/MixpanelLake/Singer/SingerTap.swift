@@ -68,7 +68,7 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
         snapshotDate: Day(epochSeconds: Int64(started.timeIntervalSince1970.rounded(.down))), now: now)
       for selection in catalog.selections {
         try Task.checkCancellation()
-        guard let spec = SingerStreamSpec.named(selection.stream) else { continue }
+        guard let spec = SingerStreamSpec.named(selection.stream, exportKey: config.exportKey) else { continue }
         state.currentlySyncing = spec.name
         try output.state(state.message)
         var schema = SingerSchema(

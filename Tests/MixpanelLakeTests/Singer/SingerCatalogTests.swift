@@ -125,6 +125,33 @@ struct SingerCatalogTests {
       noCatalog.contains { !Set($0.keys).isSubset(of: declared) }, "without a catalog every property is kept")
   }
 
+  @Test(
+    "export_key: true declares Mixpanel's duplicate key for export in the catalog and the SCHEMA; off by default"
+  )
+  func exportKey() async throws {
+    let project = FakeProject(seed: 63, eventsPerDay: 50, today: Fixture.today, profiles: 5)
+    let keys = ["event", "distinct_id", "time", "mp_reserved_insert_id"]
+    let (plain, keyed) = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let start = Fixture.today.advanced(by: -1)
+      return (
+        try await SingerFixture.sync(try SingerFixture.config(server, start: start)).messages,
+        try await SingerFixture.sync(
+          try SingerFixture.config(server, start: start, extra: ["export_key": .bool(true)])
+        ).messages
+      )
+    }
+    #expect(plain.ofType("SCHEMA", stream: "export").first?["key_properties"] as? [String] == [])
+    #expect(keyed.ofType("SCHEMA", stream: "export").allSatisfy { $0["key_properties"] as? [String] == keys })
+    #expect(keyed.records("export").count == plain.records("export").count)
+    let catalog =
+      try JSONSerialization.jsonObject(
+        with: Data(SingerCatalog.discover(selectedStreams: [.export], exportKey: true))) as? [String: Any]
+    let export = (catalog?["streams"] as? [[String: Any]])?.first { $0["stream"] as? String == "export" }
+    #expect(export?["key_properties"] as? [String] == keys)
+    let top = (export?["metadata"] as? [[String: Any]])?.first?["metadata"] as? [String: Any]
+    #expect(top?["table-key-properties"] as? [String] == keys)
+  }
+
   @Test("tap-mixpanel's state shape is read, carried through and written back")
   func stateShape() throws {
     let text =

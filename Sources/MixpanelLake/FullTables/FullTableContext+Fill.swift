@@ -77,7 +77,10 @@ extension FullTableContext {
       }
       return duplicates
     case .annotations:
-      let annotations = try await caller.call("annotations", stats: &stats) { try await client.annotations() }
+      let range = annotationsRange
+      let annotations = try await caller.call("annotations", stats: &stats) {
+        try await client.annotations(from: range?.from, to: range?.to)
+      }
       for annotation in annotations { try writer.append(annotation.bytes) }
       return 0
     }

@@ -16,6 +16,9 @@ struct FullTableContext<C: Clock>: Sendable where C.Duration == Duration {
   let snapshotDate: Day
   let now: @Sendable () -> Date
   var cohortList: [JSONNode]?
+  /// The days annotations are asked for: nil in the lake (the whole table); tap mode asks for
+  /// the sync's `start_date`…`end_date` (or today), as tap-mixpanel does.
+  var annotationsRange: (from: Day, to: Day)?
 
   /// Passes over a stream that the server's engage session expired in the middle of.
   static var maximumRestarts: Int { 2 }

@@ -66,6 +66,8 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
           limiter: queryLimiter, retryPolicy: queryRetryPolicy, clock: clock, logger: logger),
         config: spoolConfig, logger: logger, runID: runID,
         snapshotDate: Day(epochSeconds: Int64(started.timeIntervalSince1970.rounded(.down))), now: now)
+      let today = Planner.today(now: started, zone: config.projectZone)
+      context.annotationsRange = (config.startDate, min(config.endDate ?? today, today))
       for selection in catalog.selections {
         try Task.checkCancellation()
         guard let spec = SingerStreamSpec.named(selection.stream, exportKey: config.exportKey) else { continue }

@@ -152,6 +152,21 @@ struct SingerCatalogTests {
     #expect(top?["table-key-properties"] as? [String] == keys)
   }
 
+  @Test(
+    "tap mode asks for the annotations of the sync's start_date…today, as tap-mixpanel does; the lake keeps them all"
+  )
+  func annotationsInRange() async throws {
+    let project = FakeProject(seed: 64, eventsPerDay: 20, today: Fixture.today, profiles: 3)
+    let start = Fixture.today.advanced(by: -40)
+    let expected = project.annotations(from: start, to: Fixture.today).count
+    #expect(expected > 0 && expected < project.allAnnotations.count, "the range holds some, not all")
+    let records = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try SingerFixture.config(server, start: start, extra: ["streams": .string("annotations")])
+      return try await SingerFixture.sync(config).messages.records("annotations")
+    }
+    #expect(records.count == expected)
+  }
+
   @Test("tap-mixpanel's state shape is read, carried through and written back")
   func stateShape() throws {
     let text =

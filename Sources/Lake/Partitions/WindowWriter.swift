@@ -163,7 +163,8 @@ public struct WindowCommitSummary: Sendable {
   /// Lines dropped as repeats by the caller's dedupe (not written, so not in `rows`).
   public var duplicatesDropped = 0
 
-  init(window: ManifestWindow) {
+  /// A window that committed nothing.
+  public init(window: ManifestWindow) {
     self.window = window
   }
 

@@ -74,6 +74,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
     let zone = config.projectZone
     var stopError: (any Error)?
+    var zoneChecked = false
     try await MixpanelClient.withClient(configuration: config.clientConfiguration, logger: logger) {
       client in
       let emptyDays = EmptyDayGuard(
@@ -90,6 +91,11 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
         switch outcome {
         case .committed(let window, let committed, let retries):
           summary.record(committed, retries: retries)
+          if !zoneChecked, committed.rows > 0 {
+            zoneChecked = true
+            let (config, logger) = (config, logger)
+            try? await BlockingIO.run { TimeZoneCheck.check(committed, config: config, logger: logger) }
+          }
           if tracker.commit(window, maxTime: committed.maxTime), let bookmark = tracker.bookmark {
             state.bookmarks[StreamName.export.name] = Timestamp.iso8601(bookmark)
             do {

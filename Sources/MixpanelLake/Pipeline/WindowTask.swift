@@ -16,15 +16,35 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
 
   func run(_ window: DayWindow) async -> WindowOutcome {
     var attempt = 1
+    // The days asked for: the window, or one day less once Mixpanel said its last day is after
+    // its today (a project whose zone is ahead of the one the plan used).
+    var requested = window
     while true {
       if let stopped = streak.tripped { return .failed(window, stopped, retries: attempt - 1) }
       do {
+        let days = requested
         let summary = try await limiter.withPermit {
-          try await fetcher.fetch(window, stream: StreamName.export.name)
+          try await fetcher.fetch(days, stream: StreamName.export.name)
         }
         streak.succeeded()
         return .committed(window, summary, retries: attempt - 1)
       } catch {
+        if requested == window, Self.isToDateAfterToday(error) {
+          logger.warning(
+            "window.to_date_after_today",
+            metadata: [
+              "window": "\(window)", "error": "\(error)",
+              "fix": "Mixpanel's today is earlier than the plan's: check project_timezone and legacy_project_timezone",
+            ])
+          guard window.from < window.to else {
+            // Nothing Mixpanel will serve yet: the day comes in a later run.
+            return .committed(
+              window, WindowCommitSummary(window: ManifestWindow(id: "", fromDate: "", toDate: "")),
+              retries: attempt - 1)
+          }
+          requested = DayWindow(from: window.from, to: window.to.adding(days: -1))
+          continue
+        }
         guard !Task.isCancelled, let failure = Self.retryable(error) else {
           return .failed(window, error, retries: attempt - 1)
         }
@@ -55,6 +75,13 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
         }
       }
     }
+  }
+
+  /// Mixpanel's `400 "to_date cannot be later than today"`: the window's last day is after
+  /// today in the zone Mixpanel reads the dates in.
+  static func isToDateAfterToday(_ error: any Error) -> Bool {
+    guard let http = error as? MixpanelAPIError, http.kind == .badRequest else { return false }
+    return http.serverMessage.contains("to_date cannot be later than today")
   }
 
   /// The retry policy's view of an error; nil for errors that retrying cannot fix (local I/O,

@@ -51,3 +51,31 @@ struct QuietProjectTests {
     }
   }
 }
+
+@Suite("Mixpanel's today earlier than the plan's")
+struct ToDateAfterTodayTests {
+  @Test(
+    "400 'to_date cannot be later than today' ends the window a day earlier instead of failing it",
+    arguments: [1, 3])
+  func windowEndsADayEarlier(windowSize: Int) async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 32, eventsPerDay: 150, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -4)
+    // The plan's clock is a day ahead of Mixpanel's (a zone far east of the project's).
+    let ahead = Fixture.now.addingTimeInterval(86_400)
+    try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try Fixture.config(
+        lake: lake.path, server: server, start: "\(first)",
+        extra: ["date_window_size": .integer(windowSize)])
+      let summary = try await ExportRun(
+        config: config, logger: Fixture.logger, clock: VirtualClock(), now: { ahead }
+      ).run()
+      #expect(summary.failedWindows.isEmpty, "\(summary.failedWindows.map(\.error))")
+      let truth = project.truth(from: first, to: Fixture.today)
+      #expect(summary.rows == truth.total)
+      let census = try LakeReader(root: lake.path).census()
+      #expect(census.rows.keys.sorted().last == "\(Fixture.today)")
+      #expect(census.rows.values.reduce(0, +) == truth.total)
+    }
+  }
+}

@@ -30,7 +30,7 @@ enum ExportWindows {
       "plan.start_date_clamped",
       metadata: [
         "start_date": "\(clamped)", "first_day": "\(plan.firstDay.map { "\($0)" } ?? "-")",
-        "reason": "history_days is \(historyDays); set it to 0 to export older days (paid Mixpanel plans keep them)",
+        "reason": "history_days is \(historyDays); 0 exports older days (paid Mixpanel plans keep them)",
       ])
   }
 

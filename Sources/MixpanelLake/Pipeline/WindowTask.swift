@@ -34,7 +34,7 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
             "window.to_date_after_today",
             metadata: [
               "window": "\(window)", "error": "\(error)",
-              "fix": "Mixpanel's today is earlier than the plan's: check project_timezone and legacy_project_timezone",
+              "fix": "Mixpanel's today is before the plan's: check project_timezone, legacy_project_timezone",
             ])
           guard window.from < window.to else {
             // Nothing Mixpanel will serve yet: the day comes in a later run.

@@ -70,7 +70,9 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
       context.annotationsRange = (config.startDate, min(config.endDate ?? today, today))
       for selection in catalog.selections {
         try Task.checkCancellation()
-        guard let spec = SingerStreamSpec.named(selection.stream, exportKey: config.exportKey) else { continue }
+        guard let spec = SingerStreamSpec.named(selection.stream, exportKey: config.exportKey) else {
+          continue
+        }
         state.currentlySyncing = spec.name
         try output.state(state.message)
         var schema = SingerSchema(

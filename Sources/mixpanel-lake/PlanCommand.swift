@@ -57,7 +57,8 @@ enum PlanText {
       lines.append("  nothing to fetch (start_date is after today or end_date)")
     }
     if let clamped = plan.clampedStartDate {
-      lines.append("  start_date \(clamped) moved forward to history_days (\(config.historyDays)) before today; 0 lifts it")
+      lines.append(
+        "  start_date \(clamped) moved forward to history_days (\(config.historyDays)) before today; 0 lifts it")
     }
     for window in plan.windows.prefix(12) {
       lines.append("  \(window.from)..\(window.to)  \(window.dayCount) days")

@@ -58,7 +58,8 @@ enum PlanText {
     }
     if let clamped = plan.clampedStartDate {
       lines.append(
-        "  start_date \(clamped) moved forward to history_days (\(config.historyDays)) before today; 0 lifts it")
+        "  start_date \(clamped) moved forward to history_days (\(config.historyDays)) before today; 0 lifts it"
+      )
     }
     for window in plan.windows.prefix(12) {
       lines.append("  \(window.from)..\(window.to)  \(window.dayCount) days")

@@ -109,6 +109,67 @@ import Testing
     }
   }
 
+  @Test(
+    "out-of-window lines are kept by requested day: a rerun with other windows replaces them, never doubles them"
+  )
+  func outOfWindowReplacedByRequestedDay() throws {
+    let scratch = Scratch()
+    func window(_ from: Day, _ to: Day) -> WindowWriter {
+      WindowWriter(
+        lakeRoot: scratch.root, stream: "export",
+        window: ManifestWindow(id: "w-\(from)-\(to)", fromDate: "\(from)", toDate: "\(to)"), days: from...to,
+        runID: "run", settings: WriterSettings())
+    }
+    /// Every committed line of the export stream, through the manifests.
+    func committed() throws -> [String] {
+      var lines: [String] = []
+      var folders = try FileSystem.list("\(scratch.root)/export").filter { $0.hasPrefix("day=") }
+        .map { "export/\($0)" }
+      folders += try FileSystem.list("\(scratch.root)/export/_out_of_window").map {
+        "export/_out_of_window/\($0)"
+      }
+      for folder in folders {
+        let directory = "\(scratch.root)/\(folder)"
+        // A folder without a manifest is invisible to manifest readers.
+        for file in try ManifestStore.read(directory: directory)?.files ?? [] {
+          let text = try StreamingDecompressor.decompressAll(
+            try FileSystem.read("\(directory)/\(file.path)"), .zstd)
+          lines += text.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+        }
+      }
+      return lines.sorted()
+    }
+    let (early, inside, late) = (
+      Self.line(day: 0, index: 0), Self.line(day: 2, index: 0), Self.line(day: 4, index: 0)
+    )
+    let first = Self.first
+    // Run 1: window June 1–3 gets a line of May 31 and one of June 4.
+    let a = window(first, first.adding(days: 2))
+    try Self.append(early, to: a, day: first.adding(days: -1))
+    try Self.append(inside, to: a, day: first.adding(days: 1))
+    try Self.append(late, to: a, day: first.adding(days: 3))
+    _ = try a.commit(committedAt: 1)
+    #expect(
+      try FileSystem.list("\(scratch.root)/export/_out_of_window").sorted() == [
+        "requested_day=2024-06-01", "requested_day=2024-06-03",
+      ])
+    // A folder an earlier version wrote for the same window, with the late line in it too.
+    let legacy = "\(scratch.root)/export/_out_of_window/window=2024-06-01_2024-06-03"
+    try FileSystem.makeDirectories(legacy)
+    try FileSystem.writeAtomically(
+      try StreamingCompressor.compressAll(Array((late + "\n").utf8), .zstd, level: 3),
+      to: "\(legacy)/part-old.jsonl.zst")
+    #expect(try committed().filter { $0 == late }.count == 1, "the legacy folder has no manifest yet")
+    // Run 2: one window June 1–5; June 4's line is now inside it.
+    let b = window(first, first.adding(days: 4))
+    try Self.append(early, to: b, day: first.adding(days: -1))
+    try Self.append(inside, to: b, day: first.adding(days: 1))
+    try Self.append(late, to: b, day: first.adding(days: 3))
+    _ = try b.commit(committedAt: 2)
+    #expect(try committed() == [early, inside, late].sorted(), "each line once")
+    #expect(!FileManager.default.fileExists(atPath: "\(legacy)/part-old.jsonl.zst"))
+  }
+
   @Test("a day the window asked for but got no line for is committed as an empty manifest")
   func emptyDayGetsEmptyManifest() throws {
     let scratch = Scratch()

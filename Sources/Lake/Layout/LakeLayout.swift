@@ -9,7 +9,8 @@ public import CalendarDay
 ///  <lake>/_SUCCESS                                every selected stream of the last run completed
 ///  <lake>/_runs/<run-id>.json                     one record per run
 ///  <lake>/<stream>/day=YYYY-MM-DD/                a day partition (export, funnels, revenue)
-///  <lake>/<stream>/_out_of_window/window=F_T/     lines whose time fell outside their window
+///  <lake>/<stream>/_out_of_window/requested_day=R/  lines outside their window, by the
+///                                                  window's edge day R nearest to their time
 ///  <lake>/<stream>/                               a full-table stream's current copy
 ///  <lake>/<stream>/snapshot_date=YYYY-MM-DD/      a full-table snapshot (`snapshots: true`)
 ///  <lake>/engage/.resume.json                     an engage pass's checkpoint
@@ -39,9 +40,25 @@ public struct LakeLayout: Sendable, Equatable {
     "\(stream)/day=\(day)"
   }
 
-  /// `export/_out_of_window/window=2024-06-01_2024-06-30`, relative to the root.
-  public static func outOfWindow(stream: String, from: String, to: String) -> String {
-    "\(stream)/_out_of_window/window=\(from)_\(to)"
+  /// `export/_out_of_window`: the folder of every out-of-window partition of `stream`.
+  public static func outOfWindowRoot(stream: String) -> String { "\(stream)/_out_of_window" }
+
+  /// `export/_out_of_window/requested_day=2024-06-30`, relative to the root: the lines a request
+  /// for day `requestedDay` (as a window's first or last day) returned for days outside the
+  /// window. Any later fetch of that day replaces the folder, so a rerun with other windows
+  /// never keeps the same line twice.
+  public static func outOfWindow(stream: String, requestedDay: Day) -> String {
+    "\(outOfWindowRoot(stream: stream))/requested_day=\(requestedDay)"
+  }
+
+  /// The `(from, to)` of a folder name of earlier versions, `window=F_T`, nil for other names.
+  public static func legacyOutOfWindowRange(_ name: String) -> (from: Day, to: Day)? {
+    guard name.hasPrefix("window="), name.count == 28 else { return nil }
+    let text = name.dropFirst(7)
+    guard let from = Day(String(text.prefix(10))), text.dropFirst(10).first == "_",
+      let to = Day(String(text.suffix(10)))
+    else { return nil }
+    return (from, to)
   }
 
   /// `engage`, or `engage/snapshot_date=2024-07-15`, relative to the root.

@@ -6,9 +6,12 @@ public import CalendarDay
 ///
 /// ```
 ///  line + day ──► day in window? ──yes──► export/day=D/.part-W-00000.jsonl.zst.tmp
-///                      │no
-///                      └──────────────► export/_out_of_window/window=F_T/.part-….tmp
+///                      │no: before F / after T
+///                      └──────────────► export/_out_of_window/requested_day=F|T/.part-….tmp
 /// ```
+///
+/// A window's commit replaces the out-of-window folder of every day it asked for (emptying
+/// those it has no line for), so a line is kept once whatever windows later runs use.
 public final class WindowWriter {
   public let window: ManifestWindow
   public let days: ClosedRange<Day>
@@ -18,7 +21,8 @@ public final class WindowWriter {
   private let settings: WriterSettings
   private var partitions: [PartitionWriter?]
   private var lastUse: [Int]
-  private var outOfWindow: PartitionWriter?
+  /// Lines dated before the window (index 0) and after it (index 1).
+  private var outOfWindow: [PartitionWriter?] = [nil, nil]
   private var openIndices: [Int] = []
   private var lastIndex = -1
   private var clock = 0
@@ -47,7 +51,7 @@ public final class WindowWriter {
   public func append(_ line: UnsafeRawBufferPointer, day: Day, time: Int64?) throws(LakeError) {
     let index = days.lowerBound.distance(to: day)
     guard index >= 0, index < partitions.count else {
-      try outOfWindowWriter().append(line, time: time)
+      try outOfWindowWriter(after: index >= 0).append(line, time: time)
       return
     }
     if index != lastIndex { try activate(index) }
@@ -74,13 +78,14 @@ public final class WindowWriter {
     openIndices.append(index)
   }
 
-  private func outOfWindowWriter() throws(LakeError) -> PartitionWriter {
-    if let outOfWindow { return outOfWindow }
+  private func outOfWindowWriter(after: Bool) throws(LakeError) -> PartitionWriter {
+    if let writer = outOfWindow[after ? 1 : 0] { return writer }
     let writer = PartitionWriter(
       lakeRoot: lakeRoot,
-      relativePath: LakeLayout.outOfWindow(stream: stream, from: window.fromDate, to: window.toDate),
+      relativePath: LakeLayout.outOfWindow(
+        stream: stream, requestedDay: after ? days.upperBound : days.lowerBound),
       windowID: window.id, settings: settings)
-    outOfWindow = writer
+    outOfWindow[after ? 1 : 0] = writer
     return writer
   }
 
@@ -90,7 +95,7 @@ public final class WindowWriter {
   }
 
   /// Rows appended so far.
-  public var rows: Int { partitions.reduce(outOfWindow?.rows ?? 0) { $0 + ($1?.rows ?? 0) } }
+  public var rows: Int { (partitions + outOfWindow).reduce(0) { $0 + ($1?.rows ?? 0) } }
 
   /// Makes the window visible: every day it asked for gets a manifest listing exactly the new
   /// files (an empty day gets an empty manifest), and files of earlier runs are removed.
@@ -108,12 +113,14 @@ public final class WindowWriter {
       finished.append(
         (day, Self.partitionPath(stream: stream, day: day), try writer?.finishAll() ?? [], writer))
     }
-    let outOfWindowPath = LakeLayout.outOfWindow(stream: stream, from: window.fromDate, to: window.toDate)
-    if let outOfWindow {
-      finished.append((nil, outOfWindow.relativePath, try outOfWindow.finishAll(), outOfWindow))
-    } else if FileSystem.isDirectory("\(lakeRoot)/\(outOfWindowPath)") {
-      // An earlier fetch of this window kept lines there; this one has none: replace them too.
-      finished.append((nil, outOfWindowPath, [], nil))
+    for writer in outOfWindow.compactMap({ $0 }) {
+      finished.append((nil, writer.relativePath, try writer.finishAll(), writer))
+    }
+    // Earlier fetches of these days kept out-of-window lines; this one has its own (or none):
+    // replace theirs too.
+    let written = Set(finished.map(\.relative))
+    for stale in staleOutOfWindowFolders() where !written.contains(stale) {
+      finished.append((nil, stale, [], nil))
     }
     var summary = WindowCommitSummary(window: window)
     for entry in finished {
@@ -131,6 +138,22 @@ public final class WindowWriter {
     return summary
   }
 
+  /// The out-of-window folders earlier fetches of this window's days left: `requested_day=R`
+  /// for R in the window, and (from earlier versions) `window=F_T` with F and T in the window.
+  private func staleOutOfWindowFolders() -> [String] {
+    let root = LakeLayout.outOfWindowRoot(stream: stream)
+    guard let names = try? FileSystem.list("\(lakeRoot)/\(root)") else { return [] }
+    return names.sorted().filter { name in
+      if name.hasPrefix("requested_day="), let day = Day(String(name.dropFirst(14))) {
+        return days.contains(day)
+      }
+      if let range = LakeLayout.legacyOutOfWindowRange(name) {
+        return days.contains(range.from) && days.contains(range.to)
+      }
+      return false
+    }.map { "\(root)/\($0)" }
+  }
+
   private func makeManifest(_ relative: String, files: [ManifestFile], committedAt: Int64) -> Manifest {
     Manifest(
       formatVersion: Manifest.currentFormatVersion, stream: stream, partition: relative,
@@ -144,8 +167,7 @@ public final class WindowWriter {
 
   /// Removes every temporary file of the window; committed partitions stay as they were.
   public func discard() {
-    for writer in partitions { writer?.discard() }
-    outOfWindow?.discard()
+    for writer in partitions + outOfWindow { writer?.discard() }
   }
 }
 

@@ -80,8 +80,9 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
       var partitions = (0..<window.dayCount).map {
         LakeLayout.dayPartition(stream: StreamName.export.name, day: window.from.adding(days: $0))
       }
-      partitions.append(
-        LakeLayout.outOfWindow(stream: StreamName.export.name, from: "\(window.from)", to: "\(window.to)"))
+      partitions += (window.from == window.to ? [window.from] : [window.from, window.to]).map {
+        LakeLayout.outOfWindow(stream: StreamName.export.name, requestedDay: $0)
+      }
       let extracted = Timestamp.iso8601(SingerTap<C>.seconds(tap.now()))
       emitter.rows += try spool.emit(partitions, schema: &schema, timeExtracted: extracted, to: output)
       for partition in partitions { spool.remove(partition) }

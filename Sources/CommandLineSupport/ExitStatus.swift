@@ -15,6 +15,7 @@ public enum ExitStatus {
   public static func code(for error: any Error) -> Int32 {
     switch error {
     case is ConfigError, is SingerError: return usage
+    case let error as MixpanelAPIError where error.kind == .plainHTTPServer: return usage
     case let error as MixpanelAPIError: return error.isAuthProblem ? auth : windowsFailed
     case is LakeError: return localIO
     case is CancellationError: return interrupted

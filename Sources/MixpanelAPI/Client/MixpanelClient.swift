@@ -122,7 +122,11 @@ public struct MixpanelClient: Sendable {
   /// Maps an HTTP-stack error to a retryable transport error with a readable message.
   public static func transportError(_ error: any Error, context: String) -> MixpanelAPIError {
     if let error = error as? MixpanelAPIError { return error }
-    return MixpanelAPIError(
-      kind: .transport, status: nil, serverMessage: String(describing: error), context: context)
+    let text = String(describing: error)
+    // BoringSSL's answer when the bytes after the ClientHello are not TLS (an HTTP response).
+    if text.contains("WRONG_VERSION_NUMBER") {
+      return MixpanelAPIError(kind: .plainHTTPServer, status: nil, serverMessage: text, context: context)
+    }
+    return MixpanelAPIError(kind: .transport, status: nil, serverMessage: text, context: context)
   }
 }

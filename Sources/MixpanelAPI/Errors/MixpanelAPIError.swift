@@ -8,6 +8,9 @@ public struct MixpanelAPIError: Error, CustomStringConvertible, Sendable {
   public enum Kind: Sendable, Equatable {
     case badRequest, unauthorized, paymentRequired, forbidden, notFound
     case rateLimited, server, transport, unexpectedStatus
+    /// An `https://` URL whose server answered in plain HTTP (a URL pointed at an HTTP port):
+    /// a config mistake no retry can fix.
+    case plainHTTPServer
   }
 
   public let kind: Kind
@@ -62,6 +65,9 @@ public struct MixpanelAPIError: Error, CustomStringConvertible, Sendable {
       return base + "; check the config values this request was built from"
     case .rateLimited:
       return base + "; Mixpanel's rate limit was hit, lower max_concurrent_windows or the requests per hour"
+    case .plainHTTPServer:
+      return "\(context) failed: the server answered an https:// request in plain HTTP; "
+        + "use http:// in export_api_url/query_api_url for a plain-HTTP server, or check the port"
     default:
       return base
     }

@@ -108,7 +108,8 @@ public struct RetryPolicy: Sendable {
     switch failure {
     case .http(let error):
       switch error.kind {
-      case .badRequest, .unauthorized, .paymentRequired, .forbidden, .notFound, .unexpectedStatus:
+      case .badRequest, .unauthorized, .paymentRequired, .forbidden, .notFound, .unexpectedStatus,
+        .plainHTTPServer:
         return .fail(reason: error.description)
       case .rateLimited:
         guard attempt < maxAttempts else {

@@ -161,7 +161,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
 
   /// Errors that make every other window fail too: stop starting new ones.
   static func stopsRun(_ error: any Error) -> Bool {
-    if let error = error as? MixpanelAPIError { return error.isAuthProblem }
+    if let error = error as? MixpanelAPIError { return error.isAuthProblem || error.kind == .plainHTTPServer }
     if error is LakeError || error is CancellationError || error is RunStoppedError { return true }
     return false
   }

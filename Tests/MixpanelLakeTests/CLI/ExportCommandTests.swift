@@ -48,6 +48,41 @@ struct ExportCommandTests {
     }
   }
 
+  @Test("an https:// URL pointed at a plain-HTTP server: one clear line, exit 2, no retries or splits")
+  func httpsToPlainHTTP() async throws {
+    let dir = TemporaryDirectory()
+    // A plain-HTTP server that answers at once (a 400 for the TLS ClientHello it cannot parse).
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    server.arguments = [
+      "python3", "-u", "-c",
+      """
+      import http.server
+      s = http.server.HTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+      print(s.server_address[1])
+      s.serve_forever()
+      """,
+    ]
+    let output = Pipe()
+    server.standardOutput = output
+    server.standardError = FileHandle.nullDevice
+    server.standardInput = FileHandle.nullDevice
+    try server.run()
+    // SIGKILL: a test process may block SIGTERM, and its children inherit the mask.
+    defer { kill(server.processIdentifier, SIGKILL) }
+    let port = try #require(
+      String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        .trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty)
+    let config = try Self.writeConfig(
+      #"{"api_secret": "s", "start_date": "\#(FakeDay.todayUTC().advanced(by: -30))", "date_window_size": 10, "export_api_url": "https://127.0.0.1:\#(port)", "lake": "\#(dir.path)/lake"}"#,
+      in: dir.path)
+    let result = try await CLIProcess.run(["export", "--config", config, "--quiet"])
+    #expect(result.status == 2, "\(result.stderr)")
+    let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+    #expect(errors.count == 1 && errors.first?.contains("answered an https:// request in plain HTTP") == true)
+    #expect(!result.stderr.contains("window.retry") && !result.stderr.contains("window.split"))
+  }
+
   @Test("a missing secret and a missing config file are exit 2 too")
   func missingThings() async throws {
     let dir = TemporaryDirectory()
@@ -131,4 +166,8 @@ struct ExportCommandTests {
     #expect(none.status == 2)
     #expect(none.stderr.hasPrefix("error: config key 'streams'"), "\(none.stderr)")
   }
+}
+
+extension String {
+  fileprivate var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -10,12 +10,19 @@ public enum SingerTapCommand {
   public static func run(
     configPath: String, catalogPath: String?, statePath: String?, discover: Bool
   ) async throws {
-    do {
+    // SIGINT/SIGTERM (Meltano's `config test` stops the tap at its first record) cancel the
+    // sync, which removes its spool and temporary files before the exit.
+    let outcome = await SignalWatcher.run {
       try await SingerCommandLine.run(
         configPath: configPath, catalogPath: catalogPath, statePath: statePath, discover: discover,
         logger: CLILogging.tapLogger())
-    } catch {
-      throw ExitStatus.fail(error)
+    }
+    switch outcome {
+    case .finished: return
+    case .failed(let error): throw ExitStatus.fail(error)
+    case .signal(let number):
+      ExitStatus.printError("interrupted by signal \(number); the STATE messages already sent stay valid")
+      throw ExitCode(SignalWatcher.exitStatus(number))
     }
   }
 }

@@ -11,9 +11,9 @@ nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
 /// A classic self-pipe: the handler only `write(2)`s the signal number (async-signal-safe), and a
 /// dispatch read source turns the pipe into an `AsyncStream`. (libdispatch's own signal sources
 /// miss signals on Linux once the disposition is `SIG_IGN`.)
-enum SignalWatcher {
+public enum SignalWatcher {
   /// The first of `signals` to arrive, or nil when the waiting task is cancelled.
-  static func first(of signals: [Int32]) async -> Int32? {
+  public static func first(of signals: [Int32]) async -> Int32? {
     var ends: [Int32] = [-1, -1]
     guard pipe(&ends) == 0 else { return await neverUntilCancelled() }
     signalPipeWriteEnd = ends[1]
@@ -58,5 +58,47 @@ enum SignalWatcher {
   }
 
   /// The conventional exit status for a run ended by `signal`: 128 + its number.
-  static func exitStatus(_ signal: Int32) -> Int32 { 128 + signal }
+  public static func exitStatus(_ signal: Int32) -> Int32 { 128 + signal }
+}
+
+extension SignalWatcher {
+  /// How a run beside the watcher ended.
+  public enum Outcome<Value: Sendable>: Sendable {
+    case finished(Value)
+    case failed(any Error)
+    /// SIGINT or SIGTERM arrived; the run was cancelled and has unwound (its clean-up ran).
+    case signal(Int32)
+  }
+
+  /// Runs `body` until it ends or SIGINT/SIGTERM arrives, which cancels it; waits for it to
+  /// unwind either way, so its `defer`s (a spool, temporary files) have run on return.
+  public static func run<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async
+    -> Outcome<Value>
+  {
+    await withTaskGroup(of: Outcome<Value>?.self) { group in
+      group.addTask {
+        do {
+          return .finished(try await body())
+        } catch {
+          return .failed(error)
+        }
+      }
+      group.addTask { await first(of: [SIGINT, SIGTERM]).map { .signal($0) } }
+      var signal: Int32?
+      while let outcome = await group.next() {
+        switch outcome {
+        case .signal(let number)?:
+          signal = number
+          group.cancelAll()
+        case .finished?, .failed?:
+          group.cancelAll()
+          if let signal { return .signal(signal) }
+          return outcome!
+        case nil:
+          break
+        }
+      }
+      return .signal(signal ?? SIGTERM)
+    }
+  }
 }

@@ -87,6 +87,8 @@ public struct SingerStreamSpec: Sendable {
       ("mp_reserved_city", anyType), ("mp_reserved_region", anyType), ("mp_country_code", anyType),
       ("mp_reserved_current_url", anyType), ("mp_reserved_device_id", anyType),
       ("mp_reserved_user_id", anyType),
+      // In tap-mixpanel's export schema too, so tables it built line up.
+      ("dataset", anyType), ("labels", anyType), ("sampling_factor", anyType),
     ],
     datetimeColumns: [])
 

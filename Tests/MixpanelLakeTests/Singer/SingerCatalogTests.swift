@@ -167,6 +167,15 @@ struct SingerCatalogTests {
     #expect(records.count == expected)
   }
 
+  @Test("export's catalog has tap-mixpanel's columns dataset, labels and sampling_factor")
+  func tapExportColumns() throws {
+    let export = try #require(try Self.discovered().first { $0["stream"] as? String == "export" })
+    let properties = try #require((export["schema"] as? [String: Any])?["properties"] as? [String: Any])
+    for column in ["dataset", "labels", "sampling_factor", "event", "time", "distinct_id"] {
+      #expect(properties[column] != nil, "\(column)")
+    }
+  }
+
   @Test("tap-mixpanel's state shape is read, carried through and written back")
   func stateShape() throws {
     let text =

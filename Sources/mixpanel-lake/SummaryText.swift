@@ -16,6 +16,11 @@ enum SummaryText {
         pad(fixed(seconds, 1), 8), fixed(Double(summary.rows) / seconds, 0),
       ].joined(separator: " "),
     ]
+    if summary.quarantinedLines > 0 {
+      lines.append(
+        "warning: \(summary.quarantinedLines) malformed line(s) set aside in \(lake)/export/_quarantine/ (malformed_lines: quarantine)"
+      )
+    }
     if summary.outOfWindowRows > 0 {
       lines.append("out-of-window rows kept in \(lake)/export/_out_of_window/: \(summary.outOfWindowRows)")
     }

@@ -11,6 +11,7 @@ public import CalendarDay
 ///  <lake>/<stream>/day=YYYY-MM-DD/                a day partition (export, funnels, revenue)
 ///  <lake>/<stream>/_out_of_window/requested_day=R/  lines outside their window, by the
 ///                                                  window's edge day R nearest to their time
+///  <lake>/<stream>/_quarantine/requested_day=F/    malformed lines (`malformed_lines: quarantine`)
 ///  <lake>/<stream>/                               a full-table stream's current copy
 ///  <lake>/<stream>/snapshot_date=YYYY-MM-DD/      a full-table snapshot (`snapshots: true`)
 ///  <lake>/engage/.resume.json                     an engage pass's checkpoint
@@ -38,6 +39,16 @@ public struct LakeLayout: Sendable, Equatable {
   /// `export/day=2024-06-01`: a day partition, relative to the root.
   public static func dayPartition(stream: String, day: Day) -> String {
     "\(stream)/day=\(day)"
+  }
+
+  /// `export/_quarantine`: lines that are not JSON, kept aside with `malformed_lines: quarantine`.
+  public static func quarantineRoot(stream: String) -> String { "\(stream)/_quarantine" }
+
+  /// `export/_quarantine/requested_day=2024-06-01`: the malformed lines of a window starting on
+  /// `requestedDay` (one JSON record each: window, line number, error, text). Replaced like the
+  /// out-of-window folders, by any later fetch of the day.
+  public static func quarantine(stream: String, requestedDay: Day) -> String {
+    "\(quarantineRoot(stream: stream))/requested_day=\(requestedDay)"
   }
 
   /// `export/_out_of_window`: the folder of every out-of-window partition of `stream`.

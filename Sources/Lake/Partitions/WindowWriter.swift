@@ -23,6 +23,8 @@ public final class WindowWriter {
   private var lastUse: [Int]
   /// Lines dated before the window (index 0) and after it (index 1).
   private var outOfWindow: [PartitionWriter?] = [nil, nil]
+  /// Records of malformed lines (`malformed_lines: quarantine`).
+  private var quarantine: PartitionWriter?
   private var openIndices: [Int] = []
   private var lastIndex = -1
   private var clock = 0
@@ -89,6 +91,23 @@ public final class WindowWriter {
     return writer
   }
 
+  /// Sets aside one record about a malformed line (a compact JSON object, no newline) in
+  /// `_quarantine/requested_day=<first day>/`; committed with the window, not counted as a row.
+  public func quarantine(_ record: [UInt8]) throws(LakeError) {
+    let writer =
+      quarantine
+      ?? PartitionWriter(
+        lakeRoot: lakeRoot,
+        relativePath: LakeLayout.quarantine(stream: stream, requestedDay: days.lowerBound),
+        windowID: window.id, settings: settings)
+    quarantine = writer
+    var failure: LakeError?
+    record.withUnsafeBytes { raw in
+      do throws(LakeError) { try writer.append(raw, time: nil) } catch { failure = error }
+    }
+    if let failure { throw failure }
+  }
+
   /// Rows appended so far to each day of the window, in order (empty days included).
   public var rowsPerDay: [(day: Day, rows: Int)] {
     partitions.enumerated().map { (days.lowerBound.adding(days: $0.offset), $0.element?.rows ?? 0) }
@@ -116,6 +135,9 @@ public final class WindowWriter {
     for writer in outOfWindow.compactMap({ $0 }) {
       finished.append((nil, writer.relativePath, try writer.finishAll(), writer))
     }
+    if let quarantine {
+      finished.append((nil, quarantine.relativePath, try quarantine.finishAll(), quarantine))
+    }
     // Earlier fetches of these days kept out-of-window lines; this one has its own (or none):
     // replace theirs too.
     let written = Set(finished.map(\.relative))
@@ -133,25 +155,30 @@ public final class WindowWriter {
       entry.writer?.markCommitted()
       try PartitionCommitter.cleanUp(
         manifest, directory: directory, failureInjector: settings.failureInjector)
-      summary.add(manifest, day: entry.day)
+      summary.add(
+        manifest, day: entry.day,
+        quarantined: entry.relative.hasPrefix(LakeLayout.quarantineRoot(stream: stream)))
     }
     return summary
   }
 
-  /// The out-of-window folders earlier fetches of this window's days left: `requested_day=R`
-  /// for R in the window, and (from earlier versions) `window=F_T` with F and T in the window.
+  /// The out-of-window and quarantine folders earlier fetches of this window's days left:
+  /// `requested_day=R` for R in the window, and (from earlier versions) `window=F_T` with F and
+  /// T in the window.
   private func staleOutOfWindowFolders() -> [String] {
-    let root = LakeLayout.outOfWindowRoot(stream: stream)
-    guard let names = try? FileSystem.list("\(lakeRoot)/\(root)") else { return [] }
-    return names.sorted().filter { name in
-      if name.hasPrefix("requested_day="), let day = Day(String(name.dropFirst(14))) {
-        return days.contains(day)
-      }
-      if let range = LakeLayout.legacyOutOfWindowRange(name) {
-        return days.contains(range.from) && days.contains(range.to)
-      }
-      return false
-    }.map { "\(root)/\($0)" }
+    [LakeLayout.outOfWindowRoot(stream: stream), LakeLayout.quarantineRoot(stream: stream)].flatMap {
+      root -> [String] in
+      guard let names = try? FileSystem.list("\(lakeRoot)/\(root)") else { return [] }
+      return names.sorted().filter { name in
+        if name.hasPrefix("requested_day="), let day = Day(String(name.dropFirst(14))) {
+          return days.contains(day)
+        }
+        if let range = LakeLayout.legacyOutOfWindowRange(name) {
+          return days.contains(range.from) && days.contains(range.to)
+        }
+        return false
+      }.map { "\(root)/\($0)" }
+    }
   }
 
   private func makeManifest(_ relative: String, files: [ManifestFile], committedAt: Int64) -> Manifest {
@@ -167,7 +194,7 @@ public final class WindowWriter {
 
   /// Removes every temporary file of the window; committed partitions stay as they were.
   public func discard() {
-    for writer in partitions + outOfWindow { writer?.discard() }
+    for writer in partitions + outOfWindow + [quarantine] { writer?.discard() }
   }
 }
 
@@ -177,6 +204,8 @@ public struct WindowCommitSummary: Sendable {
   public private(set) var rowsPerDay: [(day: Day, rows: Int)] = []
   public private(set) var rows = 0
   public private(set) var outOfWindowRows = 0
+  /// Malformed lines set aside in `_quarantine/` (not in `rows`).
+  public private(set) var quarantinedLines = 0
   public private(set) var files = 0
   public private(set) var storedBytes = 0
   public private(set) var uncompressedBytes = 0
@@ -190,7 +219,14 @@ public struct WindowCommitSummary: Sendable {
     self.window = window
   }
 
-  mutating func add(_ manifest: Manifest, day: Day?) {
+  mutating func add(_ manifest: Manifest, day: Day?, quarantined: Bool = false) {
+    if quarantined {
+      quarantinedLines += manifest.rows
+      files += manifest.files.count
+      storedBytes += manifest.bytes
+      uncompressedBytes += manifest.uncompressedBytes
+      return
+    }
     if let day {
       rowsPerDay.append((day, manifest.rows))
       if let time = manifest.maxTime, maxTime.map({ time > $0 }) ?? true { maxTime = time }

@@ -20,7 +20,7 @@ public enum ConfigLoader {
     "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
     "streams", "projects", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
     "max_attempts", "max_retry_wait", "max_consecutive_failures", "http_compression", "record_format",
-    "dedupe", "commit_mode", "history_days", "export_key",
+    "dedupe", "commit_mode", "history_days", "export_key", "malformed_lines",
     // full-table streams (engage, cohorts, cohort_members, annotations)
     "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
   ]
@@ -151,6 +151,12 @@ public enum ConfigLoader {
     config.workspaceID = try values.int("workspace_id", range: 1...Int.max)
     config.maxRetryWaitSeconds = try values.int("max_retry_wait", range: 1...86_400) ?? 3_600
     config.exportKey = try values.bool("export_key") ?? false
+    switch try values.string("malformed_lines") ?? "fail" {
+    case "fail": config.quarantineMalformedLines = false
+    case "quarantine": config.quarantineMalformedLines = true
+    case let other:
+      throw ConfigError.invalid("malformed_lines", "expected fail or quarantine, got '\(other)'")
+    }
     config.historyDays = try values.int("history_days", range: 0...36_500) ?? Planner.historyDays
     config.maxConsecutiveFailures = try values.int("max_consecutive_failures", range: 1...10_000) ?? 12
     return config

@@ -26,6 +26,9 @@ public struct LakeConfig: Sendable {
   /// Tap mode: export declares `key_properties` (`export_key`), see
   /// ``SingerStreamSpec/exportKeyProperties``.
   public var exportKey = false
+  /// `malformed_lines: quarantine`: export lines that are not JSON go to `_quarantine/` and the
+  /// rest of the window commits; `fail` (the default) fails the window, as before.
+  public var quarantineMalformedLines = false
   /// How many days before today a plan may start (`history_days`, Stitch's 365); 0: no limit.
   public var historyDays = Planner.historyDays
   public var selectPropertiesByDefault: Bool?

@@ -22,12 +22,20 @@ final class LineRouter {
   private var scratch: [UInt8] = []
   private(set) var lines = 0
   private(set) var duplicatesDropped = 0
+  /// `malformed_lines: quarantine`: lines that are not JSON are set aside instead of failing
+  /// the window; `scrub` removes the secrets from their text.
+  private let quarantine: ((String) -> String)?
+  /// False for the last line of a body that ended without a newline: a cut there is a broken
+  /// answer (retried), never data to set aside.
+  var mayQuarantine = true
+  private(set) var quarantined = 0
 
   init(
     writer: WindowWriter, timeInMilliseconds: Bool, flat: Bool, dedupe: Bool, legacyZone: TimeZone?,
-    columns: ColumnSelection? = nil
+    columns: ColumnSelection? = nil, quarantine: ((String) -> String)? = nil
   ) {
     self.columns = columns
+    self.quarantine = quarantine
     self.writer = writer
     self.timeDivisor = timeInMilliseconds ? 1000 : 1
     self.flat = flat
@@ -40,9 +48,21 @@ final class LineRouter {
     do {
       fields = try JSONLineScanner.scan(line)
     } catch {
+      let terminatedEarly = Self.contains(line, "terminated early")
+      if let scrub = quarantine, mayQuarantine, !terminatedEarly {
+        lines += 1
+        quarantined += 1
+        let record = JSONNode.object([
+          ("window", .string("\(writer.window.fromDate)..\(writer.window.toDate)")),
+          ("line", .integer(lines)), ("error", .string("\(error)")),
+          ("text", .string(scrub(String(decoding: line, as: UTF8.self)))),
+        ])
+        try writer.quarantine(record.bytes)
+        return
+      }
       throw WindowError.invalidLine(
         writer.window, line: lines + 1, detail: "\(error)", preview: Self.preview(line),
-        terminatedEarly: Self.contains(line, "terminated early"))
+        terminatedEarly: terminatedEarly)
     }
     // An event is an object with a string "event" and an object "properties". Anything else in
     // a 200 body is a failure written where data was expected: Mixpanel's "terminated early"

@@ -47,7 +47,8 @@ struct WindowExport: Sendable {
         writer: writer, timeInMilliseconds: config.timeInMilliseconds, flat: config.recordFormat == .flat,
         dedupe: config.dedupe,
         legacyZone: config.legacyProjectTimezone ? config.projectZone : nil,
-        columns: config.exportColumns)
+        columns: config.exportColumns,
+        quarantine: config.quarantineMalformedLines ? { [scrubber] in scrubber.scrub($0) } : nil)
       try await client.export(request) { body in try await consume(body, window: window, router: router) }
       try await emptyDays?.check(window, newRows: writer.rowsPerDay, stream: stream)
       // Finishing the parts and the commit block on fsync: run them on NIO's blocking-I/O pool,
@@ -58,6 +59,14 @@ struct WindowExport: Sendable {
       var summary = try await BlockingIO.run { try handoff.value.commit(committedAt: committedAt) }
       summary.duplicatesDropped = router.duplicatesDropped
       progress.windowCommitted()
+      if summary.quarantinedLines > 0 {
+        logger.warning(
+          "window.lines_quarantined",
+          metadata: [
+            "window": "\(window)", "lines": "\(summary.quarantinedLines)",
+            "where": "\(config.lake)/\(LakeLayout.quarantine(stream: stream, requestedDay: window.from))",
+          ])
+      }
       logger.info(
         "window.committed",
         metadata: [
@@ -110,6 +119,7 @@ struct WindowExport: Sendable {
           window, bytes: framer.bytesConsumed, detail: "\(error)",
           idle: (error as? HTTPClientError) == .readTimeout)
       }
+      router.mayQuarantine = false  // what finish() hands over lacks its newline
       try framer.finish { try router.route($0) }
       group.cancelAll()  // the watchdog
     }

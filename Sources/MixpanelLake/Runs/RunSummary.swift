@@ -10,6 +10,8 @@ public struct RunSummary: Sendable, Encodable {
     public var status: String
     public var rows: Int
     public var outOfWindowRows: Int
+    /// Malformed lines set aside in `_quarantine/` (`malformed_lines: quarantine`).
+    public var quarantinedLines: Int = 0
     public var files: Int
     public var bytes: Int
     public var uncompressedBytes: Int
@@ -22,6 +24,7 @@ public struct RunSummary: Sendable, Encodable {
       case toDate = "to_date"
       case status, rows
       case outOfWindowRows = "out_of_window_rows"
+      case quarantinedLines = "quarantined_lines"
       case files, bytes
       case uncompressedBytes = "uncompressed_bytes"
       case retries
@@ -54,6 +57,7 @@ public struct RunSummary: Sendable, Encodable {
 
   public var rows: Int { windows.reduce(0) { $0 + $1.rows } }
   public var outOfWindowRows: Int { windows.reduce(0) { $0 + $1.outOfWindowRows } }
+  public var quarantinedLines: Int { windows.reduce(0) { $0 + $1.quarantinedLines } }
   public var storedBytes: Int { windows.reduce(0) { $0 + $1.bytes } }
   public var uncompressedBytes: Int { windows.reduce(0) { $0 + $1.uncompressedBytes } }
   public var files: Int { windows.reduce(0) { $0 + $1.files } }
@@ -68,7 +72,8 @@ public struct RunSummary: Sendable, Encodable {
     windows.append(
       WindowRecord(
         fromDate: commit.window.fromDate, toDate: commit.window.toDate, status: "committed",
-        rows: commit.rows, outOfWindowRows: commit.outOfWindowRows, files: commit.files,
+        rows: commit.rows, outOfWindowRows: commit.outOfWindowRows, quarantinedLines: commit.quarantinedLines,
+        files: commit.files,
         bytes: commit.storedBytes, uncompressedBytes: commit.uncompressedBytes, retries: retries,
         duplicatesDropped: commit.duplicatesDropped, error: nil))
     for (day, rows) in commit.rowsPerDay { rowsPerDay["\(day)"] = rows }
@@ -101,6 +106,7 @@ public struct RunSummary: Sendable, Encodable {
     case finishedAt = "finished_at"
     case seconds, status, rows
     case outOfWindowRows = "out_of_window_rows"
+    case quarantinedLines = "quarantined_lines"
     case files, bytes
     case uncompressedBytes = "uncompressed_bytes"
     case plannedWindows = "planned_windows"
@@ -126,6 +132,7 @@ public struct RunSummary: Sendable, Encodable {
     try c.encode(duplicatesDropped, forKey: .duplicatesDropped)
     try c.encode(rows, forKey: .rows)
     try c.encode(outOfWindowRows, forKey: .outOfWindowRows)
+    try c.encode(quarantinedLines, forKey: .quarantinedLines)
     try c.encode(files, forKey: .files)
     try c.encode(storedBytes, forKey: .bytes)
     try c.encode(uncompressedBytes, forKey: .uncompressedBytes)

@@ -12,7 +12,7 @@ public enum ConfigLoader {
     // tap-mixpanel's keys
     "api_secret", "start_date", "end_date", "date_window_size", "attribution_window",
     "project_timezone", "export_events", "select_properties_by_default", "user_agent",
-    "eu_residency", "eu_residency_server", "request_timeout",
+    "eu_residency", "eu_residency_server", "request_timeout", "denest_properties",
     // service accounts and regions
     "service_account_username", "service_account_secret", "project_id", "region", "workspace_id",
     // mixpanel-lake's own
@@ -25,9 +25,9 @@ public enum ConfigLoader {
     "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
   ]
 
-  /// tap-mixpanel keys mixpanel-lake has no use for (records are written as `record_format`
-  /// says): accepted and ignored, so that tap-mixpanel's config file works unchanged.
-  public static let ignoredKeys: Set<String> = ["denest_properties"]
+  /// tap-mixpanel keys mixpanel-lake has no use for: accepted and ignored (logged), so that a
+  /// tap-mixpanel config file works unchanged. (`denest_properties` is used in tap mode.)
+  public static let ignoredKeys: Set<String> = []
 
   public static var supportedStreams: [String] { StreamName.allCases.map(\.rawValue) }
 
@@ -151,6 +151,11 @@ public enum ConfigLoader {
     config.workspaceID = try values.int("workspace_id", range: 1...Int.max)
     config.maxRetryWaitSeconds = try values.int("max_retry_wait", range: 1...86_400) ?? 3_600
     config.exportKey = try values.bool("export_key") ?? false
+    config.denestProperties = try values.bool("denest_properties") ?? true
+    if config.exportKey, !config.denestProperties {
+      throw ConfigError.invalid(
+        "export_key", "needs denest_properties true: its columns are inside properties when it is false")
+    }
     switch try values.string("malformed_lines") ?? "fail" {
     case "fail": config.quarantineMalformedLines = false
     case "quarantine": config.quarantineMalformedLines = true

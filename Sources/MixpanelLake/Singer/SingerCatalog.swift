@@ -88,8 +88,10 @@ public struct SingerCatalog: Sendable, Equatable {
 
   /// The `--discover` output: every stream the tap can sync, those in `selectedStreams` marked
   /// selected, one line of JSON.
-  public static func discover(selectedStreams: [StreamName], exportKey: Bool = false) -> [UInt8] {
-    let streams = SingerStreamSpec.specs(exportKey: exportKey).map { spec -> JSONNode in
+  public static func discover(selectedStreams: [StreamName], exportKey: Bool = false, nested: Bool = false)
+    -> [UInt8]
+  {
+    let streams = SingerStreamSpec.specs(exportKey: exportKey, nested: nested).map { spec -> JSONNode in
       let selected = selectedStreams.contains { $0.name == spec.name }
       var streamMetadata: [(key: String, value: JSONNode)] = [
         ("selected", .bool(selected)), ("selected-by-default", .bool(spec.name == StreamName.export.name)),

@@ -17,12 +17,16 @@ public enum SingerDiscovery {
   /// would only hide them until the first sync. Any other API error (a plan without the
   /// properties API, a 5xx, the network) gives the static catalog and a warning.
   public static func catalog(config: LakeConfig, logger: Logger) async throws -> [UInt8] {
-    let base = SingerCatalog.discover(selectedStreams: config.streams, exportKey: config.exportKey)
+    let base = SingerCatalog.discover(
+      selectedStreams: config.streams, exportKey: config.exportKey, nested: !config.denestProperties)
     do {
       let discovered = try await MixpanelClient.withClient(
         configuration: config.clientConfiguration, logger: logger
       ) { client in
-        try await fetch(client)
+        var found = try await fetch(client)
+        // Nested export records have one `properties` object, not a column per property.
+        if !config.denestProperties { found[StreamName.export.name] = nil }
+        return found
       }
       return augment(base, with: discovered, selectByDefault: config.selectPropertiesByDefault ?? true)
     } catch let error as MixpanelAPIError where error.kind == .unauthorized || error.kind == .forbidden {

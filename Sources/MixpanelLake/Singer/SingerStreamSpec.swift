@@ -39,20 +39,30 @@ public struct SingerStreamSpec: Sendable {
     export, engage, cohorts, cohortMembers, annotations, funnels, revenue,
   ]
 
-  /// - Parameter exportKey: `export_key: true`: export declares Mixpanel's own duplicate key.
-  public static func named(_ name: String, exportKey: Bool = false) -> SingerStreamSpec? {
-    specs(exportKey: exportKey).first { $0.name == name }
+  /// - Parameters:
+  ///   - exportKey: `export_key: true`: export declares Mixpanel's own duplicate key.
+  ///   - nested: `denest_properties: false`: export's records keep `properties` nested.
+  public static func named(_ name: String, exportKey: Bool = false, nested: Bool = false) -> SingerStreamSpec? {
+    specs(exportKey: exportKey, nested: nested).first { $0.name == name }
   }
 
-  /// Every stream, export keyed by ``exportKeyProperties`` when `exportKey` is true.
-  public static func specs(exportKey: Bool) -> [SingerStreamSpec] {
-    guard exportKey else { return all }
-    return all.map { spec in
+  /// Every stream; export keyed by ``exportKeyProperties`` when `exportKey` is true, or
+  /// ``nestedExport`` when `nested` is.
+  public static func specs(exportKey: Bool, nested: Bool = false) -> [SingerStreamSpec] {
+    all.map { spec in
+      guard spec.name == StreamName.export.name else { return spec }
+      if nested { return nestedExport }
       var keyed = spec
-      if spec.name == StreamName.export.name { keyed.keyProperties = exportKeyProperties }
+      if exportKey { keyed.keyProperties = exportKeyProperties }
       return keyed
     }
   }
+
+  /// Export with `denest_properties: false`: Mixpanel's line as it is, `event` and the
+  /// `properties` object (with `time` inside it, epoch seconds), as pipelinewise's tap sends it.
+  static let nestedExport = SingerStreamSpec(
+    name: StreamName.export.name, keyProperties: [], replication: .incremental, replicationKey: nil,
+    columns: [("event", nullable("string")), ("properties", nullable("object"))], datetimeColumns: [])
 
   /// What Mixpanel itself deduplicates events on (`event`, `distinct_id`, `time`, `$insert_id`),
   /// as flat columns: declared as export's `key_properties` with `export_key: true`, so that

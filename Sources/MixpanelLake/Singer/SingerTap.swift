@@ -50,7 +50,8 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
     defer { spool.removeAll() }
     var spoolConfig = config
     spoolConfig.lake = spool.root
-    spoolConfig.recordFormat = .flat
+    // Export records as the tap sends them: flat, or Mixpanel's line with denest_properties false.
+    spoolConfig.recordFormat = config.denestProperties ? .flat : .raw
     spoolConfig.compression = .zstd
     spoolConfig.compressionLevel = 1
     spoolConfig.snapshots = false
@@ -70,14 +71,21 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
       context.annotationsRange = (config.startDate, min(config.endDate ?? today, today))
       for selection in catalog.selections {
         try Task.checkCancellation()
-        guard let spec = SingerStreamSpec.named(selection.stream, exportKey: config.exportKey) else {
+        guard
+          let spec = SingerStreamSpec.named(
+            selection.stream, exportKey: config.exportKey, nested: !config.denestProperties)
+        else {
           continue
         }
         state.currentlySyncing = spec.name
         try output.state(state.message)
+        // Nested export records have two columns whatever a flat catalog lists.
+        let nested = !config.denestProperties && spec.name == StreamName.export.name
         var schema = SingerSchema(
-          spec: spec, selection: selection,
-          keepsUndeclared: config.selectPropertiesByDefault ?? catalog.isDefault)
+          spec: spec,
+          selection: nested
+            ? .init(stream: spec.name, declared: spec.columns.map(\.name), deselected: []) : selection,
+          keepsUndeclared: nested || (config.selectPropertiesByDefault ?? catalog.isDefault))
         try output.schema(schema.message())
         if let table = spec.fullTableStream {
           try await syncTable(table, schema: &schema, context: &context, spool: spool, output: output)

@@ -176,6 +176,29 @@ struct SingerCatalogTests {
     }
   }
 
+  @Test("denest_properties \"false\" (pipelinewise's tap): export RECORDs keep Mixpanel's nested properties")
+  func nestedProperties() async throws {
+    let project = FakeProject(seed: 66, eventsPerDay: 80, today: Fixture.today, profiles: 3)
+    let start = Fixture.today.advanced(by: -1)
+    let messages = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      try await SingerFixture.sync(
+        try SingerFixture.config(server, start: start, extra: ["denest_properties": .string("false")])
+      ).messages
+    }
+    #expect(messages.problems.isEmpty, "\(messages.problems.prefix(3))")
+    let records = messages.records("export")
+    #expect(records.count == project.truth(from: start, to: Fixture.today).total)
+    #expect(records.allSatisfy { Set($0.keys) == ["event", "properties"] })
+    #expect(records.allSatisfy { ($0["properties"] as? [String: Any])?["time"] is NSNumber })
+    let schema = messages.ofType("SCHEMA", stream: "export").first?["schema"] as? [String: Any]
+    #expect(Set((schema?["properties"] as? [String: Any])?.keys.map { $0 } ?? []) == ["event", "properties"])
+    #expect(
+      ConfigLoaderTests.error(
+        #"{"api_secret": "a", "start_date": "2024-01-01", "denest_properties": false, "export_key": true}"#)?
+        .key
+        == "export_key")
+  }
+
   @Test("tap-mixpanel's state shape is read, carried through and written back")
   func stateShape() throws {
     let text =

@@ -25,10 +25,6 @@ public enum ConfigLoader {
     "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
   ]
 
-  /// tap-mixpanel keys mixpanel-lake has no use for: accepted and ignored (logged), so that a
-  /// tap-mixpanel config file works unchanged. (`denest_properties` is used in tap mode.)
-  public static let ignoredKeys: Set<String> = []
-
   public static var supportedStreams: [String] { StreamName.allCases.map(\.rawValue) }
 
   /// Loads and validates the config at `path`.
@@ -86,7 +82,7 @@ public enum ConfigLoader {
     _ object: [String: JSONNode], environment: [String: String] = [:],
     overrides: ConfigOverrides = ConfigOverrides()
   ) throws -> LakeConfig {
-    for key in object.keys.sorted() where !knownKeys.contains(key) && !ignoredKeys.contains(key) {
+    for key in object.keys.sorted() where !knownKeys.contains(key) {
       throw ConfigError.unknownKey(key, suggestion: closestKey(to: key))
     }
     let values = ConfigValues(object)

@@ -11,7 +11,7 @@ public enum SingerCommandLine {
     configPath: String, catalogPath: String?, statePath: String?, discover: Bool, logger: Logger,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) async throws {
-    let config = try loadConfig(configPath, environment: environment, logger: logger)
+    let config = try loadConfig(configPath, environment: environment)
     let output = SingerOutput()
     if discover {
       try output.schema(try await SingerDiscovery.catalog(config: config, logger: logger))
@@ -26,12 +26,8 @@ public enum SingerCommandLine {
     _ = try await SingerTap(config: config, catalog: catalog, logger: logger).sync(state: state, to: output)
   }
 
-  static func loadConfig(_ path: String, environment: [String: String], logger: Logger) throws -> LakeConfig {
-    let object = try ConfigFile.read(path)
-    for key in ConfigLoader.ignoredKeys.sorted() where object[key] != nil {
-      logger.info("config.key_ignored", metadata: ["key": "\(key)"])
-    }
-    return try ConfigLoader.parse(object, environment: environment)
+  static func loadConfig(_ path: String, environment: [String: String]) throws -> LakeConfig {
+    try ConfigLoader.parse(ConfigFile.read(path), environment: environment)
   }
 
   static func read(_ path: String, what: String) throws -> [UInt8] {

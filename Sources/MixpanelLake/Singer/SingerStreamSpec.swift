@@ -42,7 +42,8 @@ public struct SingerStreamSpec: Sendable {
   /// - Parameters:
   ///   - exportKey: `export_key: true`: export declares Mixpanel's own duplicate key.
   ///   - nested: `denest_properties: false`: export's records keep `properties` nested.
-  public static func named(_ name: String, exportKey: Bool = false, nested: Bool = false) -> SingerStreamSpec? {
+  public static func named(_ name: String, exportKey: Bool = false, nested: Bool = false) -> SingerStreamSpec?
+  {
     specs(exportKey: exportKey, nested: nested).first { $0.name == name }
   }
 

@@ -10,6 +10,14 @@ public enum Timestamp {
     return "\(day)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
   }
 
+  /// `2024-06-01T12:05:12.000000Z`: what Singer taps (singer-python's `strftime`) write, for
+  /// tap mode's bookmarks and `time_extracted`.
+  public static func singer(_ epochSeconds: Int64) -> String {
+    var text = iso8601(epochSeconds)
+    text.insert(contentsOf: ".000000", at: text.index(before: text.endIndex))
+    return text
+  }
+
   /// Parses `yyyy-mm-dd`, `yyyy-mm-ddTHH:MM:SS`, with optional fraction and `Z` or `±HH:MM`
   /// (Singer bookmarks come in all these forms); returns epoch seconds, nil when malformed.
   public static func parse(_ text: String) -> Int64? {

@@ -83,11 +83,11 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
       partitions += (window.from == window.to ? [window.from] : [window.from, window.to]).map {
         LakeLayout.outOfWindow(stream: StreamName.export.name, requestedDay: $0)
       }
-      let extracted = Timestamp.iso8601(SingerTap<C>.seconds(tap.now()))
+      let extracted = Timestamp.singer(SingerTap<C>.seconds(tap.now()))
       emitter.rows += try spool.emit(partitions, schema: &schema, timeExtracted: extracted, to: output)
       for partition in partitions { spool.remove(partition) }
       if emitter.tracker.commit(window, maxTime: summary.maxTime), let bookmark = emitter.tracker.bookmark {
-        state.setBookmark(StreamName.export.name, Timestamp.iso8601(bookmark))
+        state.setBookmark(StreamName.export.name, Timestamp.singer(bookmark))
       }
       try output.state(state.message)
       emitter.emitted += 1

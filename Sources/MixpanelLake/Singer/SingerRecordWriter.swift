@@ -47,17 +47,20 @@ enum SingerRecordWriter {
     }
   }
 
-  /// `"2024-02-11 16:03:27"` or `"2024-02-11T16:03:27"` as `"2024-02-11T16:03:27Z"`; nil for
-  /// anything else (already zoned text, numbers, null), which is kept as it is.
+  /// `"2024-02-11 16:03:27"`, `"2024-02-11T16:03:27"` or `"2024-02-11T16:03:27Z"` as
+  /// `"2024-02-11T16:03:27.000000Z"`, the form tap-mixpanel (singer-python's `strftime`) writes;
+  /// nil for anything else (other zones, numbers, null), which is kept as it is.
   static func isoDateTime(_ value: UnsafeRawBufferPointer) -> [UInt8]? {
-    guard value.count == 21, value[0] == UInt8(ascii: "\""), value[20] == UInt8(ascii: "\""),
+    let zoned = value.count == 22 && value[20] == UInt8(ascii: "Z")
+    guard value.count == 21 || zoned, value[0] == UInt8(ascii: "\""),
+      value[value.count - 1] == UInt8(ascii: "\""),
       value[5] == UInt8(ascii: "-"), value[8] == UInt8(ascii: "-"),
       value[11] == UInt8(ascii: " ") || value[11] == UInt8(ascii: "T"),
       value[14] == UInt8(ascii: ":"), value[17] == UInt8(ascii: ":")
     else { return nil }
     var out = Array(value[0..<20])
     out[11] = UInt8(ascii: "T")
-    out.append(contentsOf: "Z\"".utf8)
+    out.append(contentsOf: ".000000Z\"".utf8)
     return out
   }
 }

@@ -101,7 +101,7 @@ public struct SingerStreamSpec: Sendable {
       // In tap-mixpanel's export schema too, so tables it built line up.
       ("dataset", anyType), ("labels", anyType), ("sampling_factor", anyType),
     ],
-    datetimeColumns: [])
+    datetimeColumns: ["time"])
 
   static let engage = SingerStreamSpec(
     name: StreamName.engage.name, keyProperties: ["distinct_id"], replication: .fullTable,
@@ -138,7 +138,7 @@ public struct SingerStreamSpec: Sendable {
       ("funnel_id", nullable("integer")), ("name", nullable("string")), ("date", nullable("string")),
       ("datetime", dateTime), ("steps", anyType), ("analysis", anyType),
     ],
-    datetimeColumns: [])
+    datetimeColumns: ["datetime"])
 
   /// One row per day of the legacy revenue report, incremental by `datetime`.
   static let revenue = SingerStreamSpec(
@@ -149,7 +149,7 @@ public struct SingerStreamSpec: Sendable {
       ("date", nullable("string")), ("datetime", dateTime), ("amount", nullable("number")),
       ("count", nullable("integer")), ("paid_count", nullable("integer")),
     ],
-    datetimeColumns: [])
+    datetimeColumns: ["datetime"])
 
   static let annotations = SingerStreamSpec(
     name: StreamName.annotations.name, keyProperties: ["date"], replication: .fullTable, replicationKey: nil,

@@ -118,7 +118,7 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
       return
     }
     let rows = try spool.emit(
-      [table.name], schema: &schema, timeExtracted: Timestamp.iso8601(Self.seconds(now())), to: output)
+      [table.name], schema: &schema, timeExtracted: Timestamp.singer(Self.seconds(now())), to: output)
     spool.remove(table.name)
     try output.flush()
     logger.info("tap.stream_synced", metadata: ["stream": "\(table.name)", "rows": "\(rows)"])
@@ -146,10 +146,10 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
     let folders = ((try? FileSystem.list("\(spool.spool.root)/\(stream.name)")) ?? [])
       .filter { $0.hasPrefix("day=") }.sorted().map { "\(stream.name)/\($0)" }
     let rows = try spool.spool.emit(
-      folders, schema: &schema, timeExtracted: Timestamp.iso8601(Self.seconds(now())), to: output)
+      folders, schema: &schema, timeExtracted: Timestamp.singer(Self.seconds(now())), to: output)
     for folder in folders { spool.spool.remove(folder) }
     if let bookmark = record.bookmark {
-      state.setBookmark(stream.name, bookmark)
+      state.setBookmark(stream.name, Timestamp.parse(bookmark).map(Timestamp.singer) ?? bookmark)
       try output.state(state.message)
     }
     try output.flush()

@@ -47,7 +47,7 @@ struct QuietProjectTests {
       config.lake = "/nonexistent-lake"
       let (messages, state) = try await SingerFixture.sync(config)
       #expect(messages.records("export").isEmpty)
-      #expect(state.bookmark("export") == "\(Self.last)T23:59:59Z")
+      #expect(state.bookmark("export") == "\(Self.last)T23:59:59.000000Z")
     }
   }
 }

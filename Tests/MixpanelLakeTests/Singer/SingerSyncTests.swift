@@ -76,13 +76,13 @@ struct SingerSyncTests {
     #expect(
       Set(funnels.map { "\($0["funnel_id"] ?? "")@\($0["date"] ?? "")" })
         == Set(expected.map { "\($0.funnelID)@\($0.day)" }))
-    #expect(funnels.allSatisfy { ($0["datetime"] as? String)?.hasSuffix("T00:00:00Z") == true })
+    #expect(funnels.allSatisfy { ($0["datetime"] as? String)?.hasSuffix("T00:00:00.000000Z") == true })
     #expect(
       run1.messages.records("revenue").count
         == project.revenueRows(from: FakeDay("\(first)")!, to: Fixture.today).count)
     let bookmarks = run1.messages.lastState?["bookmarks"] as? [String: Any]
-    #expect(bookmarks?["funnels"] as? String == "\(Fixture.today)T00:00:00Z")
-    #expect(bookmarks?["revenue"] as? String == "\(Fixture.today)T00:00:00Z")
+    #expect(bookmarks?["funnels"] as? String == "\(Fixture.today)T00:00:00.000000Z")
+    #expect(bookmarks?["revenue"] as? String == "\(Fixture.today)T00:00:00.000000Z")
     // From the bookmark, the next run fetches the last attribution_window days again, no more.
     let days2 = Set(run2.messages.records("funnels").compactMap { $0["date"] as? String })
     #expect(days2 == Set((0...2).map { "\(Fixture.today.advanced(by: -$0))" }))
@@ -108,7 +108,7 @@ struct SingerSyncTests {
     let days = run.messages.records("revenue").compactMap { $0["date"] as? String }
     #expect(days == (0..<7).map { "\(first.advanced(by: $0))" })
     let bookmarks = run.messages.lastState?["bookmarks"] as? [String: Any]
-    #expect(bookmarks?["revenue"] as? String == "\(first.advanced(by: 6))T00:00:00Z")
+    #expect(bookmarks?["revenue"] as? String == "\(first.advanced(by: 6))T00:00:00.000000Z")
   }
 
   @Test("a window retried after 'terminated early' emits each record exactly once")
@@ -143,17 +143,18 @@ struct SingerSyncTests {
     }
     #expect(messages.problems.isEmpty, "\(messages.problems.prefix(3))")
     let event = try #require(messages.records("export").first)
-    #expect((event["time"] as? String)?.hasSuffix("Z") == true)
+    // Datetimes as tap-mixpanel (singer-python's strftime) writes them.
+    let tapTime = #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000000Z$"#
+    #expect((event["time"] as? String)?.range(of: tapTime, options: .regularExpression) != nil)
     #expect(event["properties"] == nil && event["mp_reserved_insert_id"] is String)
     #expect(event["mp_reserved_mp_api_timestamp_ms"] is NSNumber)
     let profile = try #require(messages.records("engage").first)
     #expect(profile["distinct_id"] is String)
-    #expect((profile["mp_reserved_last_seen"] as? String)?.hasSuffix("Z") == true)
+    #expect((profile["mp_reserved_last_seen"] as? String)?.hasSuffix(".000000Z") == true)
     let cohort = try #require(messages.records("cohorts").first)
     #expect(cohort["id"] is NSNumber)
     #expect(
-      (cohort["created"] as? String)?.range(
-        of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"#, options: .regularExpression) != nil)
+      (cohort["created"] as? String)?.range(of: tapTime, options: .regularExpression) != nil)
     #expect(
       messages.records("cohort_members").allSatisfy {
         $0["cohort_id"] is NSNumber && $0["distinct_id"] is String

@@ -20,7 +20,7 @@ public enum ConfigLoader {
     "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
     "streams", "projects", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
     "max_attempts", "max_retry_wait", "max_consecutive_failures", "http_compression", "record_format",
-    "dedupe", "commit_mode", "history_days", "export_key", "malformed_lines",
+    "dedupe", "commit_mode", "history_days", "export_key", "malformed_lines", "singer_types",
     // full-table streams (engage, cohorts, cohort_members, annotations)
     "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
   ]
@@ -148,6 +148,11 @@ public enum ConfigLoader {
     config.maxRetryWaitSeconds = try values.int("max_retry_wait", range: 1...86_400) ?? 3_600
     config.exportKey = try values.bool("export_key") ?? false
     config.denestProperties = try values.bool("denest_properties") ?? true
+    switch try values.string("singer_types") ?? "json" {
+    case "json": config.singerStringTypes = false
+    case "tap": config.singerStringTypes = true
+    case let other: throw ConfigError.invalid("singer_types", "expected json or tap, got '\(other)'")
+    }
     if config.exportKey, !config.denestProperties {
       throw ConfigError.invalid(
         "export_key", "needs denest_properties true: its columns are inside properties when it is false")

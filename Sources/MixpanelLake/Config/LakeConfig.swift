@@ -23,6 +23,9 @@ public struct LakeConfig: Sendable {
   /// tap-mixpanel's `select_properties_by_default`: whether properties a user's catalog does not
   /// list are kept. nil when the config does not say: tap mode with a catalog then follows
   /// tap-mixpanel (false: dropped); lake mode and tap mode without a catalog keep them.
+  /// Tap mode, `singer_types: tap`: every column of any type is declared and sent as a string,
+  /// as tap-mixpanel does (for tables it built); `json` (the default) keeps JSON types.
+  public var singerStringTypes = false
   /// Tap mode, `denest_properties` (pipelinewise's tap-mixpanel): true (the default) lifts
   /// export's `properties` to columns; false keeps each RECORD as Mixpanel's
   /// `{"event": …, "properties": {…}}`. The lake's shape is `record_format`'s.

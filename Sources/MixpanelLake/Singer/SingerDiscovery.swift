@@ -28,14 +28,16 @@ public enum SingerDiscovery {
         if !config.denestProperties { found[StreamName.export.name] = nil }
         return found
       }
-      return augment(base, with: discovered, selectByDefault: config.selectPropertiesByDefault ?? true)
+      return stringTyped(
+        augment(base, with: discovered, selectByDefault: config.selectPropertiesByDefault ?? true),
+        if: config.singerStringTypes)
     } catch let error as MixpanelAPIError where error.kind == .unauthorized || error.kind == .forbidden {
       throw error
     } catch {
       logger.warning(
         "discover.properties_unavailable",
         metadata: ["error": "\(error)", "fallback": "static catalog"])
-      return base
+      return stringTyped(base, if: config.singerStringTypes)
     }
   }
 
@@ -52,6 +54,27 @@ public enum SingerDiscovery {
   }
 
   /// `catalog` (``SingerCatalog/discover(selectedStreams:)`` output) with `discovered` added.
+  /// `catalog` with every column of any type declared a nullable string (`singer_types: tap`);
+  /// unchanged when `stringTypes` is false.
+  static func stringTyped(_ catalog: [UInt8], if stringTypes: Bool) -> [UInt8] {
+    guard stringTypes, let root = try? JSONNode(parsing: catalog), let streams = root["streams"]?.arrayValue
+    else { return catalog }
+    let typed = streams.map { stream -> JSONNode in
+      guard case .object(var members) = stream, let index = members.firstIndex(where: { $0.key == "schema" }),
+        case .object(var schema) = members[index].value,
+        let at = schema.firstIndex(where: { $0.key == "properties" }),
+        case .object(let columns) = schema[at].value
+      else { return stream }
+      schema[at].value = .object(
+        columns.map {
+          ($0.key, $0.value == SingerStreamSpec.anyType ? SingerStreamSpec.stringType : $0.value)
+        })
+      members[index].value = .object(schema)
+      return .object(members)
+    }
+    return JSONNode.object([("streams", .array(typed))]).bytes + [0x0A]
+  }
+
   public static func augment(_ catalog: [UInt8], with discovered: Discovered, selectByDefault: Bool)
     -> [UInt8]
   {

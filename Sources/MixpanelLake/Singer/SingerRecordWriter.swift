@@ -1,3 +1,5 @@
+import MixpanelAPI
+
 /// Wraps spooled records (one compact JSON object per line, already validated) in Singer RECORD
 /// messages, dropping deselected columns and writing known datetime columns as ISO-8601 UTC:
 ///
@@ -14,7 +16,7 @@ enum SingerRecordWriter {
     out.append(contentsOf: #"{"type":"RECORD","stream":"#.utf8)
     out.append(contentsOf: SingerSchema.literal(schema.spec.name))
     out.append(contentsOf: #","record":"#.utf8)
-    if schema.dropped.isEmpty, schema.keepsUndeclared, schema.datetimes.isEmpty {
+    if schema.dropped.isEmpty, schema.keepsUndeclared, schema.datetimes.isEmpty, schema.stringified.isEmpty {
       out.append(contentsOf: line)
     } else {
       out.append(UInt8(ascii: "{"))
@@ -29,6 +31,11 @@ enum SingerRecordWriter {
         let bytes = UnsafeRawBufferPointer(rebasing: line[value])
         if schema.datetimes.contains(literal), let iso = isoDateTime(bytes) {
           out.append(contentsOf: iso)
+        } else if schema.stringified.contains(literal), let first = bytes.first, first != UInt8(ascii: "\""),
+          !(bytes.count == 4 && first == UInt8(ascii: "n"))
+        {
+          // A number, boolean, list or object where a string is declared: its JSON text.
+          JSONNode.writeString(String(decoding: bytes, as: UTF8.self), into: &out)
         } else {
           out.append(contentsOf: bytes)
         }

@@ -18,14 +18,29 @@ struct SingerSchema {
   let dropped: Set<[UInt8]>
   /// Literals of the columns written as ISO-8601 UTC.
   let datetimes: Set<[UInt8]>
+  /// `singer_types: tap`: literals of the columns declared `["null","string"]` instead of any
+  /// type, whose other values are sent as their JSON text (a number `3` as `"3"`), as
+  /// tap-mixpanel sends every property.
+  private(set) var stringified: Set<[UInt8]> = []
+  private let stringTypes: Bool
   /// True when ``properties`` grew since the last SCHEMA message.
   private(set) var changed = true
 
-  init(spec: SingerStreamSpec, selection: SingerCatalog.Selection, keepsUndeclared: Bool) {
+  init(
+    spec: SingerStreamSpec, selection: SingerCatalog.Selection, keepsUndeclared: Bool,
+    stringTypes: Bool = false
+  ) {
     self.spec = spec
     self.keepsUndeclared = keepsUndeclared
+    self.stringTypes = stringTypes
     let schema = Self.base(spec, declared: selection.declared)
     properties = schema["properties"]?.objectValue ?? []
+    if stringTypes {
+      for index in properties.indices where properties[index].value == SingerStreamSpec.anyType {
+        properties[index].value = SingerStreamSpec.stringType
+        stringified.insert(Self.literal(properties[index].key))
+      }
+    }
     literals = Set(properties.map { Self.literal($0.key) })
     dropped = Set(selection.deselected.subtracting(spec.automaticColumns).map(Self.literal))
     datetimes = Set(spec.datetimeColumns.map(Self.literal))
@@ -49,7 +64,8 @@ struct SingerSchema {
     guard !literals.contains(literal), keepsUndeclared, !dropped.contains(literal) else { return }
     guard case .string(let name)? = try? JSONNode(parsing: literal) else { return }
     literals.insert(literal)
-    properties.append((name, SingerStreamSpec.anyType))
+    properties.append((name, stringTypes ? SingerStreamSpec.stringType : SingerStreamSpec.anyType))
+    if stringTypes { stringified.insert(literal) }
     changed = true
   }
 

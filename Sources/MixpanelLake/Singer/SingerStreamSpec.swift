@@ -71,6 +71,9 @@ public struct SingerStreamSpec: Sendable {
   public static let exportKeyProperties = ["event", "distinct_id", "time", "mp_reserved_insert_id"]
 
   /// Any JSON value: the type of a column first seen in the data.
+  /// A nullable string: what `singer_types: tap` declares instead of ``anyType``.
+  public static let stringType = nullable("string")
+
   public static let anyType = JSONNode.object([
     (
       "type",

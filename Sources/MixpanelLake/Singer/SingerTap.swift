@@ -85,7 +85,8 @@ public struct SingerTap<C: Clock>: Sendable where C.Duration == Duration {
           spec: spec,
           selection: nested
             ? .init(stream: spec.name, declared: spec.columns.map(\.name), deselected: []) : selection,
-          keepsUndeclared: nested || (config.selectPropertiesByDefault ?? catalog.isDefault))
+          keepsUndeclared: nested || (config.selectPropertiesByDefault ?? catalog.isDefault),
+          stringTypes: config.singerStringTypes)
         try output.schema(schema.message())
         if let table = spec.fullTableStream {
           try await syncTable(table, schema: &schema, context: &context, spool: spool, output: output)

@@ -199,6 +199,44 @@ struct SingerCatalogTests {
         == "export_key")
   }
 
+  @Test(
+    "singer_types: tap declares every untyped column a string and sends its values as strings, as tap-mixpanel does"
+  )
+  func tapStringTypes() async throws {
+    let project = FakeProject(seed: 67, eventsPerDay: 80, today: Fixture.today, profiles: 4)
+    let start = Fixture.today.advanced(by: -1)
+    let (typed, strings) = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      (
+        try await SingerFixture.sync(try SingerFixture.config(server, start: start)).messages,
+        try await SingerFixture.sync(
+          try SingerFixture.config(
+            server, start: start,
+            extra: ["singer_types": .string("tap"), "streams": .string("export,engage")])
+        ).messages
+      )
+    }
+    #expect(strings.problems.isEmpty, "\(strings.problems.prefix(3))")
+    let records = strings.records("export")
+    #expect(records.count == typed.records("export").count && !records.isEmpty)
+    #expect(typed.records("export").contains { $0["mp_reserved_mp_api_timestamp_ms"] is NSNumber })
+    for record in records + strings.records("engage") {
+      for (column, value) in record { #expect(value is String || value is NSNull, "\(column): \(value)") }
+    }
+    let first = try #require(records.first)
+    let before = try #require(typed.records("export").first)
+    #expect(
+      first["mp_reserved_mp_api_timestamp_ms"] as? String == "\(before["mp_reserved_mp_api_timestamp_ms"]!)")
+    for schema in strings.ofType("SCHEMA", stream: "export") {
+      let columns = (schema["schema"] as? [String: Any])?["properties"] as? [String: [String: Any]] ?? [:]
+      for (name, type) in columns where name != "time" {
+        #expect(type["type"] as? [String] == ["null", "string"], "\(name): \(type)")
+      }
+    }
+    #expect(
+      ConfigLoaderTests.error(#"{"api_secret": "a", "start_date": "2024-01-01", "singer_types": "x"}"#)?.key
+        == "singer_types")
+  }
+
   @Test("tap-mixpanel's state shape is read, carried through and written back")
   func stateShape() throws {
     let text =

@@ -144,28 +144,35 @@ public enum ConfigLoader {
         maxConcurrent: try values.int("query_max_concurrent", range: 1...10_000) ?? 5),
       engagePageSize: try values.int("engage_page_size", range: 1...10_000) ?? 1_000,
       snapshots: try values.bool("snapshots") ?? false)
+    try readLaterKeys(values, into: &config)
+    return config
+  }
+
+  /// The keys added after the first release, which LakeConfig's initializer does not take.
+  private static func readLaterKeys(_ values: ConfigValues, into config: inout LakeConfig) throws {
     config.workspaceID = try values.int("workspace_id", range: 1...Int.max)
     config.maxRetryWaitSeconds = try values.int("max_retry_wait", range: 1...86_400) ?? 3_600
     config.exportKey = try values.bool("export_key") ?? false
     config.denestProperties = try values.bool("denest_properties") ?? true
-    switch try values.string("singer_types") ?? "json" {
-    case "json": config.singerStringTypes = false
-    case "tap": config.singerStringTypes = true
-    case let other: throw ConfigError.invalid("singer_types", "expected json or tap, got '\(other)'")
-    }
+    config.singerStringTypes = try choice(values, "singer_types", ("json", "tap"))
     if config.exportKey, !config.denestProperties {
       throw ConfigError.invalid(
         "export_key", "needs denest_properties true: its columns are inside properties when it is false")
     }
-    switch try values.string("malformed_lines") ?? "fail" {
-    case "fail": config.quarantineMalformedLines = false
-    case "quarantine": config.quarantineMalformedLines = true
-    case let other:
-      throw ConfigError.invalid("malformed_lines", "expected fail or quarantine, got '\(other)'")
-    }
+    config.quarantineMalformedLines = try choice(values, "malformed_lines", ("fail", "quarantine"))
     config.historyDays = try values.int("history_days", range: 0...36_500) ?? Planner.historyDays
     config.maxConsecutiveFailures = try values.int("max_consecutive_failures", range: 1...10_000) ?? 12
-    return config
+  }
+
+  /// `name`'s value among `choices` (the first is the default), as true for the second.
+  private static func choice(_ values: ConfigValues, _ name: String, _ choices: (String, String)) throws
+    -> Bool
+  {
+    switch try values.string(name) ?? choices.0 {
+    case choices.0: return false
+    case choices.1: return true
+    case let other: throw ConfigError.invalid(name, "expected \(choices.0) or \(choices.1), got '\(other)'")
+    }
   }
 
   private static func parseCompression(_ values: ConfigValues, override: String?) throws -> (Compression, Int)

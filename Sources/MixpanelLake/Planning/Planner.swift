@@ -20,6 +20,22 @@ public struct WindowPlan: Sendable, Equatable {
   public let lastDay: Day?
 }
 
+extension WindowPlan {
+  /// The plan with its first window's first day as a window of its own: tap mode's first
+  /// RECORD then comes after one day's answer, not a whole window's (`meltano config test`
+  /// stops the tap at its first record).
+  func firstDayApart() -> WindowPlan {
+    guard let first = windows.first, first.from < first.to else { return self }
+    let split = [
+      DayWindow(from: first.from, to: first.from), DayWindow(from: first.from.adding(days: 1), to: first.to),
+    ]
+    return WindowPlan(
+      windows: split + windows.dropFirst(), today: today, clampedStartDate: clampedStartDate,
+      firstDay: firstDay,
+      lastDay: lastDay)
+  }
+}
+
 public enum Planner {
   /// How far back a plan reaches by default (`history_days`): Stitch's 365 days. Mixpanel's
   /// paid plans export older data, so `history_days: 0` lifts the limit.

@@ -29,7 +29,8 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     let plan = try ExportWindows.plan(
       config: config, bookmarkText: state.bookmark(StreamName.export.name),
       bookmarkSource: "the --state file",
-      now: tap.now())
+      now: tap.now()
+    ).firstDayApart()
     ExportWindows.warnIfClamped(plan, historyDays: config.historyDays, logger: logger)
     logger.info("tap.export_start", metadata: ["windows": "\(plan.windows.count)"])
     var emitter = Emitter(

@@ -237,6 +237,29 @@ struct SingerCatalogTests {
         == "singer_types")
   }
 
+  @Test(
+    "the tap's first export request asks for one day, so the first RECORD comes quickly; the rest keep date_window_size"
+  )
+  func firstDayFirst() async throws {
+    let project = FakeProject(seed: 69, eventsPerDay: 60, today: Fixture.today)
+    let start = Fixture.today.advanced(by: -5)
+    let (records, windows) = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try SingerFixture.config(
+        server, start: start, extra: ["date_window_size": .integer(3), "max_concurrent_windows": .integer(1)])
+      let records = try await SingerFixture.sync(config).messages.records("export")
+      let windows = server.requestLog.entries.filter { $0.path.contains("export") }.map { entry in
+        ["from_date", "to_date"].map { name in entry.query.first { $0.name == name }?.value ?? "" }
+      }
+      return (records, windows)
+    }
+    #expect(
+      windows == [
+        ["\(start)", "\(start)"], ["\(start.advanced(by: 1))", "\(start.advanced(by: 2))"],
+        ["\(start.advanced(by: 3))", "\(start.advanced(by: 5))"],
+      ])
+    #expect(records.count == project.truth(from: start, to: Fixture.today).total)
+  }
+
   @Test("tap-mixpanel's state shape is read, carried through and written back")
   func stateShape() throws {
     let text =

@@ -6,11 +6,7 @@ import Testing
 struct MeltanoTests {
   /// `$MELTANO`, the virtualenv `.ci/setup` makes, or `meltano` on the PATH.
   static var meltano: String? {
-    let environment = ProcessInfo.processInfo.environment
-    var candidates = [environment["MELTANO"]].compactMap { $0 }
-    candidates.append(NSHomeDirectory() + "/.local/share/mixpanel-lake/meltano-venv/bin/meltano")
-    candidates += (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/meltano" }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    SingerTargetTests.installed("meltano", variable: "MELTANO", venv: "meltano-venv")
   }
 
   @Test(

@@ -17,11 +17,14 @@ struct SingerTargetTests {
   }
 
   /// `$TARGET_JSONL`, the virtualenv `.ci/setup` makes, or `target-jsonl` on the PATH.
-  static var targetJSONL: String? {
+  static var targetJSONL: String? { installed("target-jsonl", variable: "TARGET_JSONL", venv: "singer-venv") }
+
+  /// A Python tool: `$variable`, the virtualenv `venv` that `.ci/setup` makes, or on the PATH.
+  static func installed(_ tool: String, variable: String, venv: String) -> String? {
     let environment = ProcessInfo.processInfo.environment
-    var candidates = [environment["TARGET_JSONL"]].compactMap { $0 }
-    candidates.append(NSHomeDirectory() + "/.local/share/mixpanel-lake/singer-venv/bin/target-jsonl")
-    candidates += (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/target-jsonl" }
+    var candidates = [environment[variable]].compactMap { $0 }
+    candidates.append(NSHomeDirectory() + "/.local/share/mixpanel-lake/\(venv)/bin/\(tool)")
+    candidates += (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(tool)" }
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
   }
 

@@ -72,9 +72,10 @@ extension SignalWatcher {
 
   /// Runs `body` until it ends or SIGINT/SIGTERM arrives, which cancels it; waits for it to
   /// unwind either way, so its `defer`s (a spool, temporary files) have run on return.
-  public static func run<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async
-    -> Outcome<Value>
-  {
+  /// `onSignal` hears the signal as it arrives, before the unwinding.
+  public static func run<Value: Sendable>(
+    onSignal: (Int32) -> Void = { _ in }, _ body: @escaping @Sendable () async throws -> Value
+  ) async -> Outcome<Value> {
     await withTaskGroup(of: Outcome<Value>?.self) { group in
       group.addTask {
         do {
@@ -88,6 +89,7 @@ extension SignalWatcher {
       while let outcome = await group.next() {
         switch outcome {
         case .signal(let number)?:
+          onSignal(number)
           signal = number
           group.cancelAll()
         case .finished?, .failed?:

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CommandLineSupport
-import Glibc
 import Logging
 import MixpanelLake
 
@@ -11,42 +10,21 @@ extension ExportCommand {
     _ run: @escaping @Sendable () async throws -> LakeExportSummary, logger: Logger,
     progress: (ExportProgress, windows: Int, interval: Double)?, logFormat: LogFormat
   ) async throws -> LakeExportSummary {
-    let ending = await withTaskGroup(of: Ending.self) { group in
-      group.addTask {
-        do {
-          return .finished(try await run())
-        } catch {
-          return .failed(error)
+    let outcome = await SignalWatcher.run(
+      onSignal: { logger.warning("run.interrupted", metadata: ["signal": "\($0)"]) },
+      {
+        guard let (counters, windows, interval) = progress else { return try await run() }
+        return try await withThrowingTaskGroup(of: LakeExportSummary?.self) { group in
+          group.addTask {
+            await ProgressReporter.run(progress: counters, windows: windows, interval: interval)
+            return nil
+          }
+          let summary = try await run()
+          group.cancelAll()  // the reporter
+          return summary
         }
-      }
-      group.addTask {
-        await SignalWatcher.first(of: [SIGINT, SIGTERM]).map(Ending.signal) ?? .watcherStopped
-      }
-      if let (counters, windows, interval) = progress {
-        group.addTask {
-          await ProgressReporter.run(progress: counters, windows: windows, interval: interval)
-          return .watcherStopped
-        }
-      }
-      var signal: Int32?
-      while let ending = await group.next() {
-        switch ending {
-        case .finished, .failed:
-          group.cancelAll()
-          if let signal { return Ending.signal(signal) }
-          return ending
-        case .signal(let number):
-          // Stop: cancel the run, whose in-flight windows discard their files.
-          logger.warning("run.interrupted", metadata: ["signal": "\(number)"])
-          signal = number
-          group.cancelAll()
-        case .watcherStopped:
-          break
-        }
-      }
-      return signal.map(Ending.signal) ?? .watcherStopped
-    }
-    switch ending {
+      })
+    switch outcome {
     case .finished(let summary): return summary
     case .failed(let error): throw error
     case .signal(let number):
@@ -54,14 +32,6 @@ extension ExportCommand {
         "interrupted by signal \(number); committed windows are kept, run again to continue",
         format: logFormat)
       throw ExitCode(SignalWatcher.exitStatus(number))
-    case .watcherStopped: throw ExitCode(1)
     }
   }
-}
-
-enum Ending: Sendable {
-  case finished(LakeExportSummary)
-  case failed(any Error)
-  case signal(Int32)
-  case watcherStopped
 }

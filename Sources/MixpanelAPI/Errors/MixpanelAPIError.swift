@@ -41,6 +41,12 @@ public struct MixpanelAPIError: Error, CustomStringConvertible, Sendable {
     }
   }
 
+  /// Mixpanel's `400 "to_date cannot be later than today"`: the request's last day is after
+  /// today in the zone Mixpanel reads the dates in.
+  public var isToDateAfterToday: Bool {
+    kind == .badRequest && serverMessage.contains("to_date cannot be later than today")
+  }
+
   /// Whether the credentials or permissions are the problem (exit code 3).
   public var isAuthProblem: Bool {
     kind == .unauthorized || kind == .forbidden || kind == .paymentRequired

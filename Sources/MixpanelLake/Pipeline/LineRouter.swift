@@ -28,7 +28,6 @@ final class LineRouter {
   /// False for the last line of a body that ended without a newline: a cut there is a broken
   /// answer (retried), never data to set aside.
   var mayQuarantine = true
-  private(set) var quarantined = 0
 
   init(
     writer: WindowWriter, timeInMilliseconds: Bool, flat: Bool, dedupe: Bool, legacyZone: TimeZone?,
@@ -51,7 +50,6 @@ final class LineRouter {
       let terminatedEarly = Self.contains(line, "terminated early")
       if let scrub = quarantine, mayQuarantine, !terminatedEarly {
         lines += 1
-        quarantined += 1
         let record = JSONNode.object([
           ("window", .string("\(writer.window.fromDate)..\(writer.window.toDate)")),
           ("line", .integer(lines)), ("error", .string("\(error)")),

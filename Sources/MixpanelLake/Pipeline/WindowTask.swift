@@ -29,7 +29,7 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
         streak.succeeded()
         return .committed(window, summary, retries: attempt - 1)
       } catch {
-        if requested == window, Self.isToDateAfterToday(error) {
+        if requested == window, (error as? MixpanelAPIError)?.isToDateAfterToday == true {
           logger.warning(
             "window.to_date_after_today",
             metadata: [
@@ -38,9 +38,8 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
             ])
           guard window.from < window.to else {
             // Nothing Mixpanel will serve yet: the day comes in a later run.
-            return .committed(
-              window, WindowCommitSummary(window: ManifestWindow(id: "", fromDate: "", toDate: "")),
-              retries: attempt - 1)
+            let nothing = ManifestWindow(id: "", fromDate: "\(window.from)", toDate: "\(window.to)")
+            return .committed(window, WindowCommitSummary(window: nothing), retries: attempt - 1)
           }
           requested = DayWindow(from: window.from, to: window.to.adding(days: -1))
           continue
@@ -75,13 +74,6 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
         }
       }
     }
-  }
-
-  /// Mixpanel's `400 "to_date cannot be later than today"`: the window's last day is after
-  /// today in the zone Mixpanel reads the dates in.
-  static func isToDateAfterToday(_ error: any Error) -> Bool {
-    guard let http = error as? MixpanelAPIError, http.kind == .badRequest else { return false }
-    return http.serverMessage.contains("to_date cannot be later than today")
   }
 
   /// The retry policy's view of an error; nil for errors that retrying cannot fix (local I/O,

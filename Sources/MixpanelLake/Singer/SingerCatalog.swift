@@ -88,9 +88,9 @@ public struct SingerCatalog: Sendable, Equatable {
 
   /// The `--discover` output: every stream the tap can sync, those in `selectedStreams` marked
   /// selected, one line of JSON.
-  public static func discover(selectedStreams: [StreamName], exportKey: Bool = false, nested: Bool = false)
-    -> [UInt8]
-  {
+  public static func discover(
+    selectedStreams: [StreamName], exportKey: Bool = false, nested: Bool = false, stringTypes: Bool = false
+  ) -> [UInt8] {
     let streams = SingerStreamSpec.specs(exportKey: exportKey, nested: nested).map { spec -> JSONNode in
       let selected = selectedStreams.contains { $0.name == spec.name }
       var streamMetadata: [(key: String, value: JSONNode)] = [
@@ -120,7 +120,7 @@ public struct SingerCatalog: Sendable, Equatable {
       }
       return .object([
         ("tap_stream_id", .string(spec.name)), ("stream", .string(spec.name)),
-        ("schema", SingerSchema.base(spec, declared: spec.columns.map(\.name))),
+        ("schema", SingerSchema.base(spec, declared: spec.columns.map(\.name), stringTypes: stringTypes)),
         ("key_properties", .array(spec.keyProperties.map { .string($0) })),
         ("metadata", .array(metadata)),
       ])

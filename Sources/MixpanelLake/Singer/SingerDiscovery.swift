@@ -18,7 +18,8 @@ public enum SingerDiscovery {
   /// properties API, a 5xx, the network) gives the static catalog and a warning.
   public static func catalog(config: LakeConfig, logger: Logger) async throws -> [UInt8] {
     let base = SingerCatalog.discover(
-      selectedStreams: config.streams, exportKey: config.exportKey, nested: !config.denestProperties)
+      selectedStreams: config.streams, exportKey: config.exportKey, nested: !config.denestProperties,
+      stringTypes: config.singerStringTypes)
     do {
       let discovered = try await MixpanelClient.withClient(
         configuration: config.clientConfiguration, logger: logger
@@ -28,16 +29,16 @@ public enum SingerDiscovery {
         if !config.denestProperties { found[StreamName.export.name] = nil }
         return found
       }
-      return stringTyped(
-        augment(base, with: discovered, selectByDefault: config.selectPropertiesByDefault ?? true),
-        if: config.singerStringTypes)
+      return augment(
+        base, with: discovered, selectByDefault: config.selectPropertiesByDefault ?? true,
+        stringTypes: config.singerStringTypes)
     } catch let error as MixpanelAPIError where error.kind == .unauthorized || error.kind == .forbidden {
       throw error
     } catch {
       logger.warning(
         "discover.properties_unavailable",
         metadata: ["error": "\(error)", "fallback": "static catalog"])
-      return stringTyped(base, if: config.singerStringTypes)
+      return base
     }
   }
 
@@ -53,31 +54,11 @@ public enum SingerDiscovery {
     property.hasPrefix("$") ? "mp_reserved_" + property.dropFirst() : property
   }
 
-  /// `catalog` (``SingerCatalog/discover(selectedStreams:)`` output) with `discovered` added.
-  /// `catalog` with every column of any type declared a nullable string (`singer_types: tap`);
-  /// unchanged when `stringTypes` is false.
-  static func stringTyped(_ catalog: [UInt8], if stringTypes: Bool) -> [UInt8] {
-    guard stringTypes, let root = try? JSONNode(parsing: catalog), let streams = root["streams"]?.arrayValue
-    else { return catalog }
-    let typed = streams.map { stream -> JSONNode in
-      guard case .object(var members) = stream, let index = members.firstIndex(where: { $0.key == "schema" }),
-        case .object(var schema) = members[index].value,
-        let at = schema.firstIndex(where: { $0.key == "properties" }),
-        case .object(let columns) = schema[at].value
-      else { return stream }
-      schema[at].value = .object(
-        columns.map {
-          ($0.key, $0.value == SingerStreamSpec.anyType ? SingerStreamSpec.stringType : $0.value)
-        })
-      members[index].value = .object(schema)
-      return .object(members)
-    }
-    return JSONNode.object([("streams", .array(typed))]).bytes + [0x0A]
-  }
-
-  public static func augment(_ catalog: [UInt8], with discovered: Discovered, selectByDefault: Bool)
-    -> [UInt8]
-  {
+  /// `catalog` (``SingerCatalog/discover(selectedStreams:)`` output) with `discovered` added,
+  /// typed as ``SingerStreamSpec/dynamicType(stringTypes:)``.
+  public static func augment(
+    _ catalog: [UInt8], with discovered: Discovered, selectByDefault: Bool, stringTypes: Bool = false
+  ) -> [UInt8] {
     guard let root = try? JSONNode(parsing: catalog), let streams = root["streams"]?.arrayValue else {
       return catalog
     }
@@ -85,19 +66,23 @@ public enum SingerDiscovery {
       guard let name = stream["tap_stream_id"]?.stringValue, let properties = discovered[name] else {
         return stream
       }
-      return augment(stream: stream, properties: properties, selectByDefault: selectByDefault)
+      return augment(
+        stream: stream, properties: properties, selectByDefault: selectByDefault,
+        type: SingerStreamSpec.dynamicType(stringTypes: stringTypes))
     }
     return JSONNode.object([("streams", .array(updated))]).bytes + [0x0A]
   }
 
-  static func augment(stream: JSONNode, properties: [String], selectByDefault: Bool) -> JSONNode {
+  static func augment(stream: JSONNode, properties: [String], selectByDefault: Bool, type: JSONNode)
+    -> JSONNode
+  {
     guard let schema = stream["schema"], var columns = schema["properties"]?.objectValue,
       var metadata = stream["metadata"]?.arrayValue
     else { return stream }
     for property in properties {
       let column = columnName(property)
       guard !column.isEmpty, !columns.contains(where: { $0.key == column }) else { continue }
-      columns.append((column, SingerStreamSpec.anyType))
+      columns.append((column, type))
       metadata.append(
         .object([
           ("breadcrumb", .array([.string("properties"), .string(column)])),

@@ -33,13 +33,11 @@ struct SingerSchema {
     self.spec = spec
     self.keepsUndeclared = keepsUndeclared
     self.stringTypes = stringTypes
-    let schema = Self.base(spec, declared: selection.declared)
+    let schema = Self.base(spec, declared: selection.declared, stringTypes: stringTypes)
     properties = schema["properties"]?.objectValue ?? []
     if stringTypes {
-      for index in properties.indices where properties[index].value == SingerStreamSpec.anyType {
-        properties[index].value = SingerStreamSpec.stringType
-        stringified.insert(Self.literal(properties[index].key))
-      }
+      stringified = Set(
+        properties.filter { $0.value == SingerStreamSpec.stringType }.map { Self.literal($0.key) })
     }
     literals = Set(properties.map { Self.literal($0.key) })
     dropped = Set(selection.deselected.subtracting(spec.automaticColumns).map(Self.literal))
@@ -64,7 +62,7 @@ struct SingerSchema {
     guard !literals.contains(literal), keepsUndeclared, !dropped.contains(literal) else { return }
     guard case .string(let name)? = try? JSONNode(parsing: literal) else { return }
     literals.insert(literal)
-    properties.append((name, stringTypes ? SingerStreamSpec.stringType : SingerStreamSpec.anyType))
+    properties.append((name, SingerStreamSpec.dynamicType(stringTypes: stringTypes)))
     if stringTypes { stringified.insert(literal) }
     changed = true
   }
@@ -83,14 +81,15 @@ struct SingerSchema {
 
   /// A stream's JSON Schema with its known columns among `declared` (plus key columns), and
   /// `declared` columns it does not know typed as any value.
-  static func base(_ spec: SingerStreamSpec, declared: [String]) -> JSONNode {
+  static func base(_ spec: SingerStreamSpec, declared: [String], stringTypes: Bool = false) -> JSONNode {
+    let dynamic = SingerStreamSpec.dynamicType(stringTypes: stringTypes)
     var properties: [(key: String, value: JSONNode)] = []
     for column in spec.columns
     where declared.contains(column.name) || spec.automaticColumns.contains(column.name) {
-      properties.append((column.name, column.type))
+      properties.append((column.name, column.type == SingerStreamSpec.anyType ? dynamic : column.type))
     }
     for name in declared where !properties.contains(where: { $0.key == name }) {
-      properties.append((name, SingerStreamSpec.anyType))
+      properties.append((name, dynamic))
     }
     return schema(properties)
   }

@@ -74,6 +74,10 @@ public struct SingerStreamSpec: Sendable {
   /// A nullable string: what `singer_types: tap` declares instead of ``anyType``.
   public static let stringType = nullable("string")
 
+  /// The type of Mixpanel's dynamic properties: ``anyType``, or ``stringType`` with
+  /// `singer_types: tap`.
+  static func dynamicType(stringTypes: Bool) -> JSONNode { stringTypes ? stringType : anyType }
+
   public static let anyType = JSONNode.object([
     (
       "type",

@@ -1,4 +1,4 @@
-import MixpanelAPI
+public import MixpanelAPI
 
 /// A Singer catalog: what `--discover` prints, and what `--catalog`/`--properties` select.
 ///
@@ -13,6 +13,8 @@ public struct SingerCatalog: Sendable, Equatable {
     public var declared: [String]
     /// Columns the catalog deselects.
     public var deselected: Set<String>
+    /// The JSON Schema the catalog gives each column it declares.
+    public var types: [String: JSONNode] = [:]
   }
 
   /// Selected streams in the order the catalog lists them.
@@ -53,7 +55,8 @@ public struct SingerCatalog: Sendable, Equatable {
       }
       guard let spec = SingerStreamSpec.named(name) else { continue }
       var streamSelected = entry["schema"]?["selected"].flatMap(Self.bool) ?? false
-      var declared = (entry["schema"]?["properties"]?.objectValue ?? []).map(\.key)
+      let schemaColumns = entry["schema"]?["properties"]?.objectValue ?? []
+      var declared = schemaColumns.map(\.key)
       var deselected = Set<String>()
       for item in entry["metadata"]?.arrayValue ?? [] {
         let breadcrumb = (item["breadcrumb"]?.arrayValue ?? []).compactMap(\.stringValue)
@@ -72,7 +75,11 @@ public struct SingerCatalog: Sendable, Equatable {
       }
       guard streamSelected else { continue }
       declared.removeAll { deselected.contains($0) }
-      selections.append(Selection(stream: name, declared: declared, deselected: deselected))
+      selections.append(
+        Selection(
+          stream: name, declared: declared, deselected: deselected,
+          types: Dictionary(schemaColumns.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        ))
     }
     return SingerCatalog(selections: selections)
   }

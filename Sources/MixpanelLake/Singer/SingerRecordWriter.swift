@@ -47,10 +47,11 @@ enum SingerRecordWriter {
     out.append(contentsOf: "\"}\n".utf8)
   }
 
-  /// Declares in `schema` every column of `line` it does not know yet.
+  /// Shows `schema` every member of `line`: new columns are declared, and typed columns meeting
+  /// a value of another type become string columns.
   static func observe(_ line: UnsafeRawBufferPointer, in schema: inout SingerSchema) {
-    JSONMembers.forEach(line) { key, _ in
-      schema.observe(Array(UnsafeRawBufferPointer(rebasing: line[key])))
+    JSONMembers.forEach(line) { key, value in
+      schema.observe(Array(UnsafeRawBufferPointer(rebasing: line[key])), firstByte: line[value].first)
     }
   }
 

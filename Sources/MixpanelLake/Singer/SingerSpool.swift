@@ -55,17 +55,16 @@ struct SingerSpool {
     }
   }
 
-  /// Emits the records of `partitions`: first declares every new column in `schema` (sending a
-  /// SCHEMA message when it grew), then writes one RECORD per line; returns the rows emitted.
+  /// Emits the records of `partitions`: first shows `schema` every record (sending a SCHEMA
+  /// message when a column was added or became a string column), then writes one RECORD per
+  /// line; returns the rows emitted.
   func emit(
     _ partitions: [String], schema: inout SingerSchema, timeExtracted: String, to output: SingerOutput
   ) throws -> Int {
-    if schema.keepsUndeclared {
-      for partition in partitions {
-        try forEachLine(partition) { SingerRecordWriter.observe($0, in: &schema) }
-      }
+    for partition in partitions {
+      try forEachLine(partition) { SingerRecordWriter.observe($0, in: &schema) }
     }
-    if schema.changed { try output.schema(schema.message()) }
+    if schema.needsMessage { try output.schema(schema.message()) }
     var rows = 0
     let fixed = schema
     for partition in partitions {

@@ -5,8 +5,9 @@ public import MixpanelAPI
 /// datetimes to be written as ISO-8601 UTC.
 ///
 /// Every stream's schema is permissive: known columns accept `null`, and columns first seen in
-/// the data (Mixpanel's properties are dynamic) are declared with ``anyType`` in a SCHEMA
-/// message sent before the first record that has them, with `additionalProperties: true`.
+/// the data (Mixpanel's properties are dynamic) are declared with the type of their first value
+/// (``PropertyType``) in a SCHEMA message sent before the first record that has them, with
+/// `additionalProperties: true`.
 public struct SingerStreamSpec: Sendable {
   public enum Replication: String, Sendable {
     case incremental = "INCREMENTAL"
@@ -18,7 +19,7 @@ public struct SingerStreamSpec: Sendable {
   public let replication: Replication
   public let replicationKey: String?
   /// Known columns in a stable order, with their types.
-  public let columns: [(name: String, type: JSONNode)]
+  public let columns: [(name: String, type: ColumnType)]
   /// Columns whose `YYYY-MM-DD HH:MM:SS` (or `…THH:MM:SS`) text is rewritten as
   /// `YYYY-MM-DDTHH:MM:SSZ`.
   public let datetimeColumns: Set<String>
@@ -63,21 +64,36 @@ public struct SingerStreamSpec: Sendable {
   /// `properties` object (with `time` inside it, epoch seconds), as pipelinewise's tap sends it.
   static let nestedExport = SingerStreamSpec(
     name: StreamName.export.name, keyProperties: [], replication: .incremental, replicationKey: nil,
-    columns: [("event", nullable("string")), ("properties", nullable("object"))], datetimeColumns: [])
+    columns: [("event", .fixed(nullable("string"))), ("properties", .fixed(nullable("object")))],
+    datetimeColumns: [])
 
   /// What Mixpanel itself deduplicates events on (`event`, `distinct_id`, `time`, `$insert_id`),
   /// as flat columns: declared as export's `key_properties` with `export_key: true`, so that
   /// merging targets upsert the attribution window each run sends again instead of appending it.
   public static let exportKeyProperties = ["event", "distinct_id", "time", "mp_reserved_insert_id"]
 
-  /// Any JSON value: the type of a column first seen in the data.
-  /// A nullable string: what `singer_types: tap` declares instead of ``anyType``.
+  /// A known column's type.
+  public enum ColumnType: Sendable, Equatable {
+    /// A type the stream always has (keys, datetimes, counts).
+    case fixed(JSONNode)
+    /// A Mixpanel property: declared as its ``PropertyType``, or as a string with
+    /// `singer_types: tap`.
+    case property(PropertyType)
+
+    /// The column's JSON Schema.
+    func schema(stringTypes: Bool) -> JSONNode {
+      switch self {
+      case .fixed(let schema): schema
+      case .property(let type): (stringTypes ? .string : type).jsonSchema
+      }
+    }
+  }
+
+  /// A nullable string: what `singer_types: tap` declares for every property.
   public static let stringType = nullable("string")
 
-  /// The type of Mixpanel's dynamic properties: ``anyType``, or ``stringType`` with
-  /// `singer_types: tap`.
-  static func dynamicType(stringTypes: Bool) -> JSONNode { stringTypes ? stringType : anyType }
-
+  /// Any JSON value: what catalogs written by earlier releases declared for properties (kept
+  /// as it is when a catalog says so).
   public static let anyType = JSONNode.object([
     (
       "type",
@@ -98,15 +114,16 @@ public struct SingerStreamSpec: Sendable {
   static let export = SingerStreamSpec(
     name: StreamName.export.name, keyProperties: [], replication: .incremental, replicationKey: "time",
     columns: [
-      ("event", nullable("string")), ("time", dateTime), ("distinct_id", anyType),
-      ("mp_reserved_insert_id", anyType), ("mp_reserved_mp_api_endpoint", anyType),
-      ("mp_reserved_mp_api_timestamp_ms", anyType), ("mp_processing_time_ms", anyType),
-      ("mp_lib", anyType), ("mp_reserved_browser", anyType), ("mp_reserved_os", anyType),
-      ("mp_reserved_city", anyType), ("mp_reserved_region", anyType), ("mp_country_code", anyType),
-      ("mp_reserved_current_url", anyType), ("mp_reserved_device_id", anyType),
-      ("mp_reserved_user_id", anyType),
+      ("event", .fixed(nullable("string"))), ("time", .fixed(dateTime)), ("distinct_id", .property(.string)),
+      ("mp_reserved_insert_id", .property(.string)), ("mp_reserved_mp_api_endpoint", .property(.string)),
+      ("mp_reserved_mp_api_timestamp_ms", .property(.number)), ("mp_processing_time_ms", .property(.number)),
+      ("mp_lib", .property(.string)), ("mp_reserved_browser", .property(.string)),
+      ("mp_reserved_os", .property(.string)), ("mp_reserved_city", .property(.string)),
+      ("mp_reserved_region", .property(.string)), ("mp_country_code", .property(.string)),
+      ("mp_reserved_current_url", .property(.string)), ("mp_reserved_device_id", .property(.string)),
+      ("mp_reserved_user_id", .property(.string)),
       // In tap-mixpanel's export schema too, so tables it built line up.
-      ("dataset", anyType), ("labels", anyType), ("sampling_factor", anyType),
+      ("dataset", .property(.string)), ("labels", .property(.array)), ("sampling_factor", .property(.number)),
     ],
     datetimeColumns: ["time"])
 
@@ -114,26 +131,28 @@ public struct SingerStreamSpec: Sendable {
     name: StreamName.engage.name, keyProperties: ["distinct_id"], replication: .fullTable,
     replicationKey: nil,
     columns: [
-      ("distinct_id", nullable("string")), ("mp_reserved_created", dateTime),
-      ("mp_reserved_email", anyType), ("mp_reserved_name", anyType), ("mp_reserved_last_seen", dateTime),
-      ("mp_reserved_city", anyType), ("mp_reserved_region", anyType), ("mp_reserved_country_code", anyType),
-      ("mp_reserved_timezone", anyType),
+      ("distinct_id", .fixed(nullable("string"))), ("mp_reserved_created", .fixed(dateTime)),
+      ("mp_reserved_email", .property(.string)), ("mp_reserved_name", .property(.string)),
+      ("mp_reserved_last_seen", .fixed(dateTime)), ("mp_reserved_city", .property(.string)),
+      ("mp_reserved_region", .property(.string)), ("mp_reserved_country_code", .property(.string)),
+      ("mp_reserved_timezone", .property(.string)),
     ],
     datetimeColumns: ["mp_reserved_created", "mp_reserved_last_seen"])
 
   static let cohorts = SingerStreamSpec(
     name: StreamName.cohorts.name, keyProperties: ["id"], replication: .fullTable, replicationKey: nil,
     columns: [
-      ("id", nullable("integer")), ("name", nullable("string")), ("description", nullable("string")),
-      ("created", dateTime), ("count", nullable("integer")), ("is_visible", anyType),
-      ("project_id", nullable("integer")), ("data_group_id", anyType),
+      ("id", .fixed(nullable("integer"))), ("name", .fixed(nullable("string"))),
+      ("description", .fixed(nullable("string"))), ("created", .fixed(dateTime)),
+      ("count", .fixed(nullable("integer"))), ("is_visible", .fixed(nullable("integer"))),
+      ("project_id", .fixed(nullable("integer"))), ("data_group_id", .property(.string)),
     ],
     datetimeColumns: ["created"])
 
   static let cohortMembers = SingerStreamSpec(
     name: StreamName.cohortMembers.name, keyProperties: ["cohort_id", "distinct_id"], replication: .fullTable,
     replicationKey: nil,
-    columns: [("cohort_id", nullable("integer")), ("distinct_id", nullable("string"))],
+    columns: [("cohort_id", .fixed(nullable("integer"))), ("distinct_id", .fixed(nullable("string")))],
     datetimeColumns: [])
 
   /// One row per funnel per day, incremental by `datetime` (tap-mixpanel's keys and replication).
@@ -142,8 +161,10 @@ public struct SingerStreamSpec: Sendable {
     replication: .incremental,
     replicationKey: "datetime",
     columns: [
-      ("funnel_id", nullable("integer")), ("name", nullable("string")), ("date", nullable("string")),
-      ("datetime", dateTime), ("steps", anyType), ("analysis", anyType),
+      ("funnel_id", .fixed(nullable("integer"))), ("name", .fixed(nullable("string"))),
+      ("date", .fixed(nullable("string"))), ("datetime", .fixed(dateTime)),
+      ("steps", .fixed(nullable("array"))),
+      ("analysis", .fixed(nullable("object"))),
     ],
     datetimeColumns: ["datetime"])
 
@@ -153,16 +174,19 @@ public struct SingerStreamSpec: Sendable {
     replication: .incremental,
     replicationKey: "datetime",
     columns: [
-      ("date", nullable("string")), ("datetime", dateTime), ("amount", nullable("number")),
-      ("count", nullable("integer")), ("paid_count", nullable("integer")),
+      ("date", .fixed(nullable("string"))), ("datetime", .fixed(dateTime)),
+      ("amount", .fixed(nullable("number"))),
+      ("count", .fixed(nullable("integer"))), ("paid_count", .fixed(nullable("integer"))),
     ],
     datetimeColumns: ["datetime"])
 
   static let annotations = SingerStreamSpec(
     name: StreamName.annotations.name, keyProperties: ["date"], replication: .fullTable, replicationKey: nil,
     columns: [
-      ("date", dateTime), ("project_id", anyType), ("id", anyType), ("description", anyType),
-      ("user", anyType), ("tags", anyType),
+      ("date", .fixed(dateTime)), ("project_id", .fixed(nullable("integer"))),
+      ("id", .fixed(nullable("integer"))),
+      ("description", .fixed(nullable("string"))), ("user", .fixed(nullable("object"))),
+      ("tags", .fixed(nullable("array"))),
     ],
     datetimeColumns: ["date"])
 }

@@ -19,6 +19,18 @@ import Glibc
 /// properties, `property_…` columns only from prefixed ones, and every other column keeps its
 /// property's name.
 public enum FlatRecord {
+  /// The column a property named `property` gets in a flat record (the rule above, on a
+  /// decoded name; discovery names catalog columns with it).
+  public static func columnName(_ property: String) -> String {
+    if property.hasPrefix("$") { return "mp_reserved_" + property.dropFirst() }
+    if property == "day" || property == "event" || property.hasPrefix("mp_reserved_")
+      || property.hasPrefix("property_")
+    {
+      return "property_" + property
+    }
+    return property
+  }
+
   /// The most bytes ``write(_:utcSeconds:to:keep:)`` writes for a line of `count` bytes: a
   /// renamed key grows by at most 11 bytes (`"$k":v,` is at least 6) and `time` by at most 21.
   public static func maxBytes(forLineOf count: Int) -> Int { 4 * count + 64 }

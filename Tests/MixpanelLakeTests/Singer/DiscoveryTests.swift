@@ -138,11 +138,15 @@ struct DiscoveryTests {
     #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/lake/engage/_manifest.json"))
   }
 
-  @Test("augment: discovered names are flattened, known columns keep their type")
+  @Test("augment: discovered columns join once, known columns keep their type")
   func augmentFlattens() throws {
     let base = SingerCatalog.discover(selectedStreams: [.engage])
     let bytes = SingerDiscovery.augment(
-      base, with: ["engage": ["$email", "$new_thing", "seats"]], selectByDefault: true)
+      base,
+      with: [
+        "engage": [("mp_reserved_email", .number), ("mp_reserved_new_thing", .number), ("seats", .number)]
+      ],
+      selectByDefault: true)
     let streams = try Self.streams(String(decoding: bytes, as: UTF8.self))
     let engage = try #require(streams["engage"])
     #expect(engage.columns.isSuperset(of: ["mp_reserved_email", "mp_reserved_new_thing", "seats"]))

@@ -37,25 +37,49 @@ struct SingerMessages {
     (lastState?["bookmarks"] as? [String: Any])?["export"] as? String
   }
 
+  /// The JSON Schema type name of a value JSONSerialization gave back.
+  static func jsonType(_ value: Any) -> String {
+    switch value {
+    case is NSNull: return "null"
+    case is String: return "string"
+    case is [Any]: return "array"
+    case is [String: Any]: return "object"
+    case let number as NSNumber:
+      if String(describing: type(of: number)).contains("Boolean") { return "boolean" }
+      return number.doubleValue.rounded() == number.doubleValue ? "integer" : "number"
+    default: return "unknown"
+    }
+  }
+
+  /// Whether `value` fits a column declared `{"type": [...]}` (an integer fits `number`).
+  static func fits(_ value: Any, _ schema: Any?) -> Bool {
+    guard let types = (schema as? [String: Any])?["type"] as? [String] else { return true }
+    let type = jsonType(value)
+    return types.contains(type) || (type == "integer" && types.contains("number"))
+  }
+
   /// Problems with the order and shape of the messages: a RECORD before its stream's SCHEMA, a
-  /// record column its last SCHEMA does not declare, a RECORD without `time_extracted`.
+  /// record column its last SCHEMA does not declare or a value of another type than it
+  /// declares, a RECORD without `time_extracted`.
   var problems: [String] {
-    var declared: [String: Set<String>] = [:]
+    var schemas: [String: [String: Any]] = [:]
     var problems: [String] = []
     for message in all {
       let stream = message["stream"] as? String ?? ""
       switch message["type"] as? String {
       case "SCHEMA":
-        let properties = (message["schema"] as? [String: Any])?["properties"] as? [String: Any] ?? [:]
-        declared[stream] = Set(properties.keys)
+        schemas[stream] = (message["schema"] as? [String: Any])?["properties"] as? [String: Any] ?? [:]
       case "RECORD":
-        guard let columns = declared[stream] else {
+        guard let columns = schemas[stream] else {
           problems.append("RECORD of \(stream) before its SCHEMA")
           continue
         }
         let record = message["record"] as? [String: Any] ?? [:]
-        let undeclared = Set(record.keys).subtracting(columns)
+        let undeclared = Set(record.keys).subtracting(columns.keys)
         if !undeclared.isEmpty { problems.append("\(stream) record has undeclared \(undeclared.sorted())") }
+        for (column, value) in record where !Self.fits(value, columns[column]) {
+          problems.append("\(stream).\(column): \(value) is not \(columns[column] ?? "")")
+        }
         if message["time_extracted"] as? String == nil { problems.append("RECORD without time_extracted") }
       case "STATE":
         if message["value"] as? [String: Any] == nil { problems.append("STATE without value") }
@@ -64,6 +88,13 @@ struct SingerMessages {
       }
     }
     return problems
+  }
+
+  /// The column types of the last SCHEMA message of `stream`: `{"type": [...]}` lists.
+  func lastTypes(_ stream: String) -> [String: [String]] {
+    let schema = ofType("SCHEMA", stream: stream).last?["schema"] as? [String: Any]
+    let columns = schema?["properties"] as? [String: [String: Any]] ?? [:]
+    return columns.compactMapValues { $0["type"] as? [String] }
   }
 }
 

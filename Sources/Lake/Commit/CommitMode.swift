@@ -1,29 +1,21 @@
 /// How part files become visible (design.md §3; README "Object storage").
 ///
-/// | mode     | writes                         | visible when                  | use on                         |
-/// | -------- | ------------------------------ | ----------------------------- | ------------------------------ |
-/// | `rename` | hidden temp names, then rename | the rename (atomic), manifest | local disks, NFS, HDFS mounts  |
-/// | `direct` | final names, no rename         | close of the file; manifest   | s3fs, gcsfuse, goofys (rename is a copy there) |
+/// Both modes follow one protocol (``PartitionCommitter``): part files and the manifest are
+/// written under hidden names (`.part-….tmp`, `._manifest.json.tmp`) that Spark, Hive, DuckDB's
+/// hive partitioning and the README's globs skip, and a commit renames them to their final
+/// names, the manifest last. Readers that glob `part-*` therefore never see a part that is not
+/// whole, on a local disk or on an object-storage mount alike.
 ///
-/// In `rename` mode nothing new is visible until the new manifest is written and fsynced under a
-/// temporary name; a failure after that (a rename) undoes the renames made, so readers that glob
-/// `part-*` see the old files or the new ones, never both (``PartitionCommitter``).
-///
-/// In `direct` mode a part file appears once it is closed, before its partition's manifest
-/// is written: readers that glob part files see a new run's files beside the old ones until
-/// the manifest lands and the old files are removed (and, after a crash in that time, until the
-/// next commit of the partition). If writing the manifest fails (a full disk), the new files are
-/// deleted and the old manifest is written back. Readers that follow `_manifest.json` see a
-/// consistent partition in both modes, except that on a local disk a crash while the manifest
-/// is written in place can leave it torn; on object storage it is one upload.
+/// `direct` once wrote part files under their final names, because a rename on an
+/// object-storage mount (s3fs, gcsfuse, goofys) is a server-side copy. Measured on s3fs: a
+/// process killed while writing leaves its truncated file uploaded under the name it was
+/// writing, and a manifest rewritten in place is an empty object for a moment. A server-side
+/// copy, by contrast, makes the object appear whole, and every part name is new (it carries the
+/// run id), so no object a reader may be reading is ever replaced. So `direct` now stages like
+/// `rename`; the key is kept so that configs naming it keep working.
 public enum CommitMode: String, Sendable {
   case rename, direct
 
-  /// The name a part file is written under before its commit.
-  func stagingName(for finalName: String) -> String {
-    switch self {
-    case .rename: return ".\(finalName).tmp"
-    case .direct: return finalName
-    }
-  }
+  /// The hidden name a part file is written under before its commit.
+  public func stagingName(for finalName: String) -> String { ".\(finalName).tmp" }
 }

@@ -33,24 +33,15 @@ public enum ManifestStore {
     !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\0")
   }
 
-  /// Writes `manifest` into `directory`: atomically (temporary file, fsync, rename) in `rename`
-  /// mode, in place in `direct` mode. A commit goes through ``PartitionCommitter`` instead, which
-  /// orders this write with the part files' renames.
+  /// Writes `manifest` into `directory` atomically (temporary file, fsync, rename), in both
+  /// commit modes: a manifest rewritten in place is an empty object for a moment on an
+  /// object-storage mount. A commit goes through ``PartitionCommitter`` instead, which orders
+  /// this write with the part files' renames.
   public static func write(
     _ manifest: Manifest, directory: String, mode: CommitMode = .rename,
     failureInjector: FailureInjector? = nil
   ) throws(LakeError) {
-    let bytes = JSONText.encode(manifest)
-    let path = "\(directory)/\(Manifest.fileName)"
-    switch mode {
-    case .rename:
-      try FileSystem.writeAtomically(bytes, to: path, failureInjector: failureInjector)
-    case .direct:
-      // One PUT on object storage: the object appears whole when the file is closed.
-      let sink = try FileSink(creating: path, failureInjector: failureInjector)
-      try sink.write(bytes)
-      try sink.sync()
-      try sink.close()
-    }
+    try FileSystem.writeAtomically(
+      JSONText.encode(manifest), to: "\(directory)/\(Manifest.fileName)", failureInjector: failureInjector)
   }
 }

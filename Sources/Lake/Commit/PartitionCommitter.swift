@@ -29,17 +29,11 @@ import Glibc
 /// steps 2 and 3 leaves new part files visible beside the old ones until the next commit of the
 /// folder deletes them; nothing can prevent that without an atomic rename of several files.
 ///
-/// `direct` mode (object-storage mounts, where a rename is a copy): part files were written
-/// under their final names and are visible since they were closed, before the commit starts;
-/// step 1 writes `_manifest.json` in place (on object storage, one upload when it is closed);
-/// there are no steps 2–3. If writing the manifest fails, the new part files are deleted and
-/// the old manifest's bytes are written back (if even that fails, the manifest is deleted, so
-/// that no torn one stays; the error says so). Steps 4–5 are as above. What direct mode cannot
-/// guarantee: globbing readers see the new part files beside the old ones from the moment they
-/// are closed until step 4, and after a crash in that time until the next commit; on a local
-/// disk a crash while the manifest is written can leave it torn.
+/// Both commit modes follow these steps (``CommitMode``): on an object-storage mount each
+/// rename is a server-side copy, which makes its object appear whole, and the sweep at the start
+/// of every run (``LakeSweep``) removes what a crash between steps 2 and 3 left visible.
 enum PartitionCommitter {
-  /// The new manifest's name until the commit point (`rename` mode).
+  /// The new manifest's name until the commit point.
   static let manifestTemporaryName = ".\(Manifest.fileName).tmp"
 
   /// Steps 1–3: on return `_manifest.json` is the new one and the new part files are visible
@@ -49,54 +43,27 @@ enum PartitionCommitter {
   ) throws(LakeError) {
     try FileSystem.makeDirectories(directory)
     let bytes = JSONText.encode(manifest)
-    switch mode {
-    case .rename:
-      let temporary = "\(directory)/\(manifestTemporaryName)"
-      do {
-        try FileSystem.writeDurably(bytes, to: temporary, failureInjector: failureInjector)
-      } catch {
-        try? FileSystem.remove(temporary)
-        throw error.noting("\(directory) is unchanged")
-      }
-      var renamed: [String] = []
-      do {
-        for file in manifest.files {
-          try FileSystem.rename(
-            "\(directory)/\(mode.stagingName(for: file.path))", to: "\(directory)/\(file.path)",
-            failureInjector: failureInjector)
-          renamed.append(file.path)
-        }
+    let temporary = "\(directory)/\(manifestTemporaryName)"
+    do {
+      try FileSystem.writeDurably(bytes, to: temporary, failureInjector: failureInjector)
+    } catch {
+      try? FileSystem.remove(temporary)
+      throw error.noting("\(directory) is unchanged")
+    }
+    var renamed: [String] = []
+    do {
+      for file in manifest.files {
         try FileSystem.rename(
-          temporary, to: "\(directory)/\(Manifest.fileName)", failureInjector: failureInjector)
-      } catch {
-        try? FileSystem.remove(temporary)
-        let left = undo(renamed, directory: directory, mode: mode)
-        throw error.noting(unchanged(directory, left: left))
+          "\(directory)/\(mode.stagingName(for: file.path))", to: "\(directory)/\(file.path)",
+          failureInjector: failureInjector)
+        renamed.append(file.path)
       }
-    case .direct:
-      let path = "\(directory)/\(Manifest.fileName)"
-      let hadManifest = FileSystem.exists(path)
-      let old = hadManifest ? try? FileSystem.read(path) : nil
-      do {
-        try FileSystem.writeDurably(bytes, to: path, failureInjector: failureInjector)
-      } catch {
-        let oldFiles = Set((old.flatMap(ManifestStore.decode)?.files ?? []).map(\.path))
-        var left: [String] = []
-        for file in manifest.files where !oldFiles.contains(file.path) {
-          let partPath = "\(directory)/\(file.path)"
-          if (try? FileSystem.remove(partPath)) == nil { left.append(partPath) }
-        }
-        var note = unchanged(directory, left: left)
-        if let old {
-          if (try? FileSystem.writeDurably(old, to: path, failureInjector: nil)) == nil {
-            try? FileSystem.remove(path)
-            note += "; its old manifest could not be written back and was deleted, run again to rewrite it"
-          }
-        } else if !hadManifest {
-          try? FileSystem.remove(path)
-        }
-        throw error.noting(note)
-      }
+      try FileSystem.rename(
+        temporary, to: "\(directory)/\(Manifest.fileName)", failureInjector: failureInjector)
+    } catch {
+      try? FileSystem.remove(temporary)
+      let left = undo(renamed, directory: directory, mode: mode)
+      throw error.noting(unchanged(directory, left: left))
     }
   }
 

@@ -4,7 +4,8 @@ public import CalendarDay
 /// how to read a partition folder's name back.
 ///
 /// ```
-///  <lake>/.lock                                   the writing run's flock
+///  <lake>/.lock                                   the writing run's flock (this host, this mount)
+///  <lake>/_lease.json                             the writing run's lease (every host)
 ///  <lake>/_state.json                             bookmarks (unless `state` points elsewhere)
 ///  <lake>/_SUCCESS                                every selected stream of the last run completed
 ///  <lake>/_runs/<run-id>.json                     one record per run
@@ -28,6 +29,7 @@ public struct LakeLayout: Sendable, Equatable {
   }
 
   public var lock: String { "\(root)/.lock" }
+  public var lease: String { "\(root)/_lease.json" }
   public var state: String { "\(root)/_state.json" }
   public var success: String { "\(root)/_SUCCESS" }
   public var runs: String { "\(root)/_runs" }

@@ -103,12 +103,16 @@ public struct WriterSettings: Sendable {
   public var maxOpenParts: Int
   public var failureInjector: FailureInjector?
   public var commitMode: CommitMode
+  /// Checked right before each partition commit (the run's lease); nil: none.
+  public var fence: CommitFence?
 
   public init(
     compression: Compression = .zstd, level: Int? = nil, maxPartBytes: Int = 256 << 20,
-    maxOpenParts: Int = 3, commitMode: CommitMode = .rename, failureInjector: FailureInjector? = nil
+    maxOpenParts: Int = 3, commitMode: CommitMode = .rename, failureInjector: FailureInjector? = nil,
+    fence: CommitFence? = nil
   ) {
     self.commitMode = commitMode
+    self.fence = fence
     self.compression = compression
     self.level = level ?? compression.defaultLevel
     self.maxPartBytes = maxPartBytes

@@ -148,10 +148,11 @@ public final class WindowWriter {
     for entry in finished {
       let manifest = makeManifest(entry.relative, files: entry.files, committedAt: committedAt)
       let directory = "\(lakeRoot)/\(entry.relative)"
+      try settings.fence?.check()
       try PartitionCommitter.switchOver(
         manifest, directory: directory, mode: settings.commitMode, failureInjector: settings.failureInjector)
       // Committed: its files now belong to the partition, and a later discard must not touch them
-      // (in direct mode they have their final names), even if the clean-up below fails.
+      // (they have their final names now), even if the clean-up below fails.
       entry.writer?.markCommitted()
       try PartitionCommitter.cleanUp(
         manifest, directory: directory, failureInjector: settings.failureInjector)

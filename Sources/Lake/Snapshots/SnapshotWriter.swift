@@ -75,6 +75,7 @@ public final class SnapshotWriter {
       uncompressedBytes: files.reduce(0) { $0 + $1.uncompressedBytes }, minTime: nil, maxTime: nil,
       files: files)
     let directory = "\(lakeRoot)/\(relativePath)"
+    try settings.fence?.check()
     try PartitionCommitter.switchOver(
       manifest, directory: directory, mode: settings.commitMode, failureInjector: settings.failureInjector)
     committed = true

@@ -21,6 +21,7 @@ public enum ConfigLoader {
     "streams", "projects", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
     "max_attempts", "max_retry_wait", "max_consecutive_failures", "http_compression", "record_format",
     "dedupe", "commit_mode", "history_days", "export_key", "malformed_lines", "singer_types",
+    "lease_seconds",
     // full-table streams (engage, cohorts, cohort_members, annotations)
     "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
   ]
@@ -162,6 +163,7 @@ public enum ConfigLoader {
     config.quarantineMalformedLines = try choice(values, "malformed_lines", ("fail", "quarantine"))
     config.historyDays = try values.int("history_days", range: 0...36_500) ?? Planner.historyDays
     config.maxConsecutiveFailures = try values.int("max_consecutive_failures", range: 1...10_000) ?? 12
+    config.leaseSeconds = Int64(try values.int("lease_seconds", range: 30...86_400) ?? 600)
   }
 
   /// `name`'s value among `choices` (the first is the default), as true for the second.

@@ -38,6 +38,9 @@ public struct LakeConfig: Sendable {
   public var quarantineMalformedLines = false
   /// How many days before today a plan may start (`history_days`, Stitch's 365); 0: no limit.
   public var historyDays = Planner.historyDays
+  /// How long a run's lease on the lake counts without a sign of life (`lease_seconds`); the
+  /// run renews it every third of that.
+  public var leaseSeconds: Int64 = 600
   public var selectPropertiesByDefault: Bool?
   public var userAgent: String
   public var requestTimeoutSeconds: Int
@@ -64,6 +67,8 @@ public struct LakeConfig: Sendable {
   public var httpCompression: Bool
   /// Test hook: makes chosen file writes fail (a full disk, an unwritable mount).
   public var failureInjector: FailureInjector?
+  /// Checked before each partition commit: the run's lease (set by ``LakeExport``).
+  public var commitFence: CommitFence?
   /// Test hook: how soon after sending a closed kept-alive connection counts as stale and the
   /// request is resent (``MixpanelClientConfiguration/staleConnectionWindow``).
   public var staleConnectionWindow: Duration = .seconds(1)
@@ -114,7 +119,7 @@ public struct LakeConfig: Sendable {
   public var writerSettings: WriterSettings {
     WriterSettings(
       compression: compression, level: compressionLevel, maxPartBytes: maxPartBytes,
-      commitMode: commitMode, failureInjector: failureInjector)
+      commitMode: commitMode, failureInjector: failureInjector, fence: commitFence)
   }
 
   public var clientConfiguration: MixpanelClientConfiguration {

@@ -7,8 +7,9 @@ import Lake
 /// continues from there while Mixpanel keeps the session; when the session is gone it discards
 /// the files and starts again from page 0.
 ///
-/// Stored as `<lake>/engage/.resume.json` (readers ignore dot files). Only in `rename` commit
-/// mode: in `direct` mode part files have their final names, so kept files would be visible.
+/// Stored as `<lake>/engage/.resume.json` (readers ignore dot files), in both commit modes
+/// (both keep unfinished parts under hidden names); the sweep at the start of a run keeps the
+/// files it lists.
 struct EngageCheckpoint: Codable, Equatable, Sendable {
   static let formatVersion = 1
 

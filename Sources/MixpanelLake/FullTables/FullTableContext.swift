@@ -99,7 +99,7 @@ struct FullTableContext<C: Clock>: Sendable where C.Duration == Duration {
     guard let checkpoint = EngageCheckpoint.read(lake: config.lake) else { return nil }
     let writer = makeWriter(.engage, snapshotDate: Day(checkpoint.snapshotDate) ?? snapshotDate)
     let fits =
-      config.commitMode == .rename && checkpoint.pageSize == config.engagePageSize
+      checkpoint.pageSize == config.engagePageSize
       && checkpoint.partition == writer.relativePath
       && checkpoint.files.allSatisfy { $0.path.hasSuffix(config.compression.fileExtension) }
     let intact =
@@ -122,13 +122,13 @@ struct FullTableContext<C: Clock>: Sendable where C.Duration == Duration {
 
   /// Keeps an engage pass that stopped part-way (an error after its retries, a signal) for the
   /// next run: its finished part files stay under their temporary names and a checkpoint says
-  /// where to go on. Not before the first page, nor in `direct` mode, nor when going on cannot
+  /// where to go on. Not before the first page, nor when going on cannot
   /// help: an expired session or a paging loop (the pass must start again), a malformed record.
   /// Returns whether it kept the pass.
   private func keepForResume(_ writer: SnapshotWriter, progress: EngageProgress?, after error: any Error)
     -> Bool
   {
-    guard config.commitMode == .rename, !Self.isExpiredSession(error), !(error is EngagePagingError),
+    guard !Self.isExpiredSession(error), !(error is EngagePagingError),
       (error as? MixpanelAPIError)?.status != 200, let progress, progress.next.page > 0,
       let sessionID = progress.next.sessionID
     else { return false }

@@ -6,7 +6,7 @@ import MixpanelAPI
 /// One whole run of a project's selected streams into its lake, as `export` does it:
 ///
 /// ```
-///  lock <lake>/.lock ─► clear _SUCCESS ─► export (windows) ─► full tables ─► daily streams
+///  lock <lake>/.lock, lease <lake>/_lease.json ─► sweep ─► clear _SUCCESS ─► export (windows) ─► full tables ─► daily streams
 ///                                       └──────────── one Query API limiter ────────────┘
 ///  ─► _SUCCESS, when every selected stream completed
 /// ```
@@ -40,7 +40,9 @@ public struct LakeExport<C: Clock>: Sendable where C.Duration == Duration {
   }
 
   /// The export stream's run (it leaves `_SUCCESS` to this run).
-  public var exportRun: ExportRun<C> {
+  public var exportRun: ExportRun<C> { exportRun(config) }
+
+  private func exportRun(_ config: LakeConfig) -> ExportRun<C> {
     var run = ExportRun(config: config, logger: logger, clock: clock, now: now, progress: progress)
     run.marksSuccess = false
     return run
@@ -48,7 +50,8 @@ public struct LakeExport<C: Clock>: Sendable where C.Duration == Duration {
 
   /// Runs every selected stream; see the type's documentation.
   public func run() async throws -> LakeExportSummary {
-    // One writing run per lake at a time; held until this project's streams are done.
+    // One writing run per lake at a time: the flock binds this host's runs, the lease in the
+    // lake every host's. Both are held until this project's streams are done.
     let lock = try LakeLock.acquire(lake: config.lake)
     defer { withExtendedLifetime(lock) {} }
     if let reason = lock.unavailableReason {
@@ -56,12 +59,73 @@ public struct LakeExport<C: Clock>: Sendable where C.Duration == Duration {
         "lake.lock_unavailable",
         metadata: ["path": "\(lock.path)", "reason": "\(reason)", "risk": "two runs at once would mix"])
     }
+    let lease = try LakeLease.acquire(
+      lake: config.lake, runID: RunSummary.makeRunID(now()), seconds: config.leaseSeconds,
+      now: { [now] in Int64(now().timeIntervalSince1970) })
+    defer { lease.release() }
+    if let storage = ObjectStorageMount.detect(config.lake) {
+      logger.info(
+        "lake.object_storage_mount",
+        metadata: [
+          "file_system": "\(storage)", "protection": "lease \(lease.path), renewed while the run goes on",
+        ])
+    }
+    var fenced = self.config
+    fenced.commitFence = CommitFence(lease: lease)
+    let config = fenced
+    sweep(config)
     try SuccessMarker.clear(lake: config.lake)
+    return try await withThrowingTaskGroup(of: LakeExportSummary?.self) { group in
+      // The lease's heartbeat, for windows that run longer than a third of it without a commit.
+      group.addTask {
+        while !Task.isCancelled {
+          try? await Task.sleep(for: .seconds(max(1, lease.seconds / 3)))
+          if !Task.isCancelled { try? lease.check() }
+        }
+        return nil
+      }
+      group.addTask { try await self.streams(config, lease: lease) }
+      while let result = try await group.next() {
+        if let summary = result {
+          group.cancelAll()
+          return summary
+        }
+      }
+      throw CancellationError()
+    }
+  }
+
+  /// Removes what killed runs left in the lake (``LakeSweep``), keeping an interrupted engage
+  /// pass's pages.
+  private func sweep(_ config: LakeConfig) {
+    var keep = Set<String>()
+    if let checkpoint = EngageCheckpoint.read(lake: config.lake) {
+      for file in checkpoint.files {
+        keep.insert("\(checkpoint.partition)/\(config.commitMode.stagingName(for: file.path))")
+      }
+    }
+    let result = LakeSweep.sweep(lake: config.lake, keep: keep)
+    if !result.removed.isEmpty {
+      logger.notice(
+        "lake.swept",
+        metadata: [
+          "removed": "\(result.removed.count)",
+          "first": "\(result.removed.prefix(3).joined(separator: ", "))",
+          "why": "left by a run that was killed",
+        ])
+    }
+    if !result.failed.isEmpty {
+      logger.warning(
+        "lake.sweep_failed", metadata: ["files": "\(result.failed.prefix(5).joined(separator: ", "))"])
+    }
+  }
+
+  private func streams(_ config: LakeConfig, lease: LakeLease) async throws -> LakeExportSummary {
     var summary = LakeExportSummary()
     // One Query API budget (60/hour) for every Query call of this project.
     let queryLimiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
     if config.streams.contains(.export) {
-      var export = exportRun
+      var export = exportRun(config)
       export.queryLimiter = queryLimiter
       summary.export = try await export.run()
     }
@@ -84,6 +148,7 @@ public struct LakeExport<C: Clock>: Sendable where C.Duration == Duration {
         "plan.start_date_in_future", metadata: ["start_date": "\(config.startDate)", "today": "\(today)"])
     }
     if summary.isComplete, let runID = summary.runID {
+      try lease.check()
       try SuccessMarker.write(lake: config.lake, runID: runID)
       summary.markedSuccess = true
     }

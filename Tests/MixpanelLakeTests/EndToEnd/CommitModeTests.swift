@@ -8,7 +8,9 @@ import Testing
 
 @Suite("commit_mode direct, for object-storage mounts")
 struct CommitModeTests {
-  @Test("direct mode writes final names only (no rename), equals the truth, and a rerun replaces")
+  @Test(
+    "direct mode writes hidden names only (a killed writer on s3fs uploads what it wrote), equals the truth, and a rerun replaces"
+  )
   func direct() async throws {
     let lake = TemporaryDirectory()
     let project = FakeProject(seed: 41, eventsPerDay: 400, today: Fixture.today)
@@ -27,7 +29,9 @@ struct CommitModeTests {
     }
     let names = written.withLock { $0 }.map { ($0 as NSString).lastPathComponent }
     #expect(!names.isEmpty)
-    #expect(names.allSatisfy { !$0.hasPrefix(".") }, "no temporary name is ever written")
+    #expect(
+      names.allSatisfy { $0.hasPrefix(".") },
+      "no final name is ever written: \(names.filter { !$0.hasPrefix(".") })")
     let reader = LakeReader(root: lake.path)
     let census = try reader.census()
     #expect(census.rows == project.truth(from: first, to: Fixture.today).byDay)
@@ -39,7 +43,7 @@ struct CommitModeTests {
     }
   }
 
-  @Test("direct mode commits the table streams and the daily streams too, under final names only")
+  @Test("direct mode commits the table streams and the daily streams too, writing hidden names only")
   func directTablesAndDailyStreams() async throws {
     let lake = TemporaryDirectory()
     let project = FakeProject(seed: 43, eventsPerDay: 0, today: Fixture.today, profiles: 300)
@@ -60,8 +64,8 @@ struct CommitModeTests {
     }
     #expect(tables.failedStreams.isEmpty && daily.failedStreams.isEmpty)
     let names = written.withLock { $0 }.map { ($0 as NSString).lastPathComponent }
-    #expect(names.contains { $0.hasPrefix("part-") } && names.contains("_manifest.json"))
-    #expect(names.allSatisfy { !$0.hasPrefix(".") }, "no temporary name is ever written: \(names)")
+    #expect(names.contains { $0.hasPrefix(".part-") } && names.contains("._manifest.json.tmp"))
+    #expect(names.allSatisfy { $0.hasPrefix(".") }, "no final name is ever written: \(names)")
     let ids = try StreamsFixture.rows(lake: lake.path, "engage").map { $0["distinct_id"] as! String }
     #expect(ids == project.profileDistinctIDs)
     for table in ["engage", "cohorts", "cohort_members", "annotations"] {

@@ -76,7 +76,7 @@ struct RecordEdgeCaseTests {
     let lake = TemporaryDirectory()
     let project = FakeProject(seed: 81, eventsPerDay: 200, today: Fixture.today)
     let first = Fixture.today.advanced(by: -1)
-    let failing = "day=\(Fixture.today)/_manifest.json"
+    let failing = "day=\(Fixture.today)/._manifest.json.tmp"
     try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
       var config = try Fixture.config(
         lake: lake.path, server: server, start: "\(first)",

@@ -30,7 +30,8 @@ struct ExportCommandTests {
     let lake = "\(dir.path)/lake"
     try FileManager.default.createDirectory(atPath: lake, withIntermediateDirectories: true)
     // This process plays the run in progress.
-    let holder = open("\(lake)/.lock", O_RDWR | O_CREAT, 0o644)
+    // O_CLOEXEC: children other tests spawn meanwhile must not inherit (and keep) the lock.
+    let holder = open("\(lake)/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     try #require(holder >= 0 && flock(holder, LOCK_EX | LOCK_NB) == 0)
     let project = FakeProject(seed: 15, eventsPerDay: 50)
     try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in

@@ -53,13 +53,18 @@ import Testing
     let corrupt = "\(lake)/export/day=2024-06-02"
     try Self.touch("\(corrupt)/_manifest.json", "{not a manifest")
     try Self.touch("\(corrupt)/part-q.jsonl.zst")
+    try Self.touch("\(lake)/._state.json.tmp-9999999")
+    try Self.touch("\(lake)/_runs/.20240601T000000Z-abc.json.tmp-9999999")
+    try Self.touch("\(lake)/_runs/20240601T000000Z-abc.json")
     let result = LakeSweep.sweep(lake: lake, keep: ["engage/.part-k.jsonl.zst.tmp"])
     #expect(
       Set(result.removed) == [
         "export/day=2024-06-01/part-b.jsonl.zst", "export/day=2024-06-01/.part-c.jsonl.zst.tmp",
         "export/day=2024-06-01/._manifest.json.tmp",
         "export/_out_of_window/requested_day=2024-06-01/part-z.jsonl.zst", "engage/.part-gone.jsonl.zst.tmp",
+        "._state.json.tmp-9999999", "_runs/.20240601T000000Z-abc.json.tmp-9999999",
       ])
+    #expect(FileSystem.exists("\(lake)/_runs/20240601T000000Z-abc.json"))
     #expect(result.failed.isEmpty)
     #expect(Set(try FileSystem.list(day)) == ["_manifest.json", "part-a.jsonl.zst", "notes.txt"])
     #expect(Set(try FileSystem.list("\(lake)/engage")) == [".part-k.jsonl.zst.tmp", ".resume.json"])

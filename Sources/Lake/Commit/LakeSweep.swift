@@ -20,11 +20,32 @@ public enum LakeSweep {
   /// `_` or `.`), to `depth` folders below them.
   public static func sweep(lake: String, keep: Set<String> = [], depth: Int = 3) -> Result {
     var result = Result()
+    // Temporaries of atomic writes (`._state.json.tmp-<pid>`, run records) a killed run left.
+    // The root and `_runs` (LakeLayout.runs).
+    for folder in ["", "/_runs"] {
+      for name in (try? FileSystem.list(lake + folder)) ?? [] where isAtomicTemporary(name) {
+        let path = String((folder + "/" + name).dropFirst())
+        if (try? FileSystem.remove("\(lake)/\(path)")) != nil {
+          result.removed.append(path)
+        } else {
+          result.failed.append(path)
+        }
+      }
+    }
     for stream in (try? FileSystem.list(lake)) ?? []
     where !stream.hasPrefix("_") && !stream.hasPrefix(".") && FileSystem.isDirectory("\(lake)/\(stream)") {
       sweepFolder(lake: lake, relative: stream, keep: keep, depth: depth, into: &result)
     }
     return result
+  }
+
+  /// `FileSystem.writeAtomically`'s temporary names, `.<name>.tmp-<pid>`, of a process that is
+  /// not running on this host (a `report` writing `_report.html` meanwhile keeps its own).
+  static func isAtomicTemporary(_ name: String) -> Bool {
+    guard name.hasPrefix("."), let dash = name.lastIndex(of: "-") else { return false }
+    let pid = name[name.index(after: dash)...]
+    guard name[..<dash].hasSuffix(".tmp"), let number = Int32(pid) else { return false }
+    return !LakeLease.isAlive(number)
   }
 
   private static func sweepFolder(

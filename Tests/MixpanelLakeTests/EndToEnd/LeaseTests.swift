@@ -10,11 +10,6 @@ import Testing
 /// commit. And every run first sweeps what killed runs left.
 @Suite("Lease, fencing and sweep of a lake")
 struct LeaseTests {
-  static func run(_ config: LakeConfig) async throws -> LakeExportSummary {
-    try await LakeExport(config: config, logger: Fixture.logger, clock: VirtualClock(), now: { Fixture.now })
-      .run()
-  }
-
   /// Another host's live lease, as its run wrote it.
   static func foreignLease(lake: String, runID: String = "other-run") throws {
     let now = Int64(Date().timeIntervalSince1970)
@@ -56,7 +51,7 @@ struct LeaseTests {
     let (before, after) = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
       var config = try Fixture.config(
         lake: lake.path, server: server, start: "\(first)", extra: ["date_window_size": .integer(1)])
-      let done = try await Self.run(config)
+      let done = try await Fixture.runLake(config)
       #expect(done.markedSuccess)
       let before = try LakeReader(root: lake.path).census()
       // The second run's first part file: another host takes the lease.
@@ -69,7 +64,7 @@ struct LeaseTests {
         return nil
       }
       config.maxConcurrentWindows = 1
-      let error = await #expect(throws: LakeError.self) { _ = try await Self.run(config) }
+      let error = await #expect(throws: LakeError.self) { _ = try await Fixture.runLake(config) }
       #expect(
         "\(error.map { "\($0)" } ?? "")".contains("lost the lake's lease"), "\(String(describing: error))")
       return (before, try LakeReader(root: lake.path).census())
@@ -89,7 +84,7 @@ struct LeaseTests {
     let first = Fixture.today.advanced(by: -12)
     let summary = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
       let config = try Fixture.config(lake: lake.path, server: server, start: "\(first)")
-      _ = try await Self.run(config)
+      _ = try await Fixture.runLake(config)
       // A killed rerun of day `first` left a copy of its part visible and a temporary hidden.
       let day = "\(lake.path)/export/day=\(first)"
       let part = try #require(
@@ -100,7 +95,7 @@ struct LeaseTests {
       #expect(
         try LakeReader(root: lake.path).census().insertIDs.count
           > project.truth(from: first, to: Fixture.today).total)
-      return try await Self.run(config)
+      return try await Fixture.runLake(config)
     }
     #expect(summary.markedSuccess)
     let census = try LakeReader(root: lake.path).census()

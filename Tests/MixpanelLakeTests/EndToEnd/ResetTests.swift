@@ -10,11 +10,6 @@ import Testing
 /// protocol, the bookmark moved back so the next export refetches exactly that range.
 @Suite("reset of a stream or a range")
 struct ResetTests {
-  static func export(_ config: LakeConfig) async throws -> LakeExportSummary {
-    try await LakeExport(config: config, logger: Fixture.logger, clock: VirtualClock(), now: { Fixture.now })
-      .run()
-  }
-
   @Test(
     "reset export --from --to: those days go, the next export starts exactly at --from and the lake equals the truth"
   )
@@ -26,7 +21,7 @@ struct ResetTests {
     let (record, firstRequest) = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
       let config = try Fixture.config(
         lake: lake.path, server: server, start: "\(first)", extra: ["date_window_size": .integer(2)])
-      #expect(try await Self.export(config).markedSuccess)
+      #expect(try await Fixture.runLake(config).markedSuccess)
       let record = try LakeReset.run(
         config: config, stream: .export, from: .init("\(from)"), to: .init("\(to)"), logger: Fixture.logger,
         now: Fixture.now)
@@ -37,7 +32,7 @@ struct ResetTests {
       )
       #expect(!FileManager.default.fileExists(atPath: "\(lake.path)/_SUCCESS"))
       let seen = server.requestLog.entries.count
-      #expect(try await Self.export(config).markedSuccess)
+      #expect(try await Fixture.runLake(config).markedSuccess)
       let firstRequest = server.requestLog.entries.dropFirst(seen).filter { $0.path.contains("export") }
         .compactMap { $0.query.first { $0.name == "from_date" }?.value }.min()
       return (record, firstRequest)
@@ -63,7 +58,7 @@ struct ResetTests {
     try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
       let config = try Fixture.config(
         lake: lake.path, server: server, start: "\(Fixture.today.advanced(by: -3))")
-      _ = try await Self.export(config)
+      _ = try await Fixture.runLake(config)
       let before = try LakeReader(root: lake.path).census()
       let holder = open("\(lake.path)/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
       try #require(holder >= 0 && flock(holder, LOCK_EX | LOCK_NB) == 0)

@@ -6,6 +6,7 @@ import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
 import NDJSON
+import TestSupport
 
 /// A temporary lake directory, removed when the test ends.
 struct TemporaryDirectory: ~Copyable {
@@ -47,6 +48,12 @@ enum Fixture {
 
   static func run(_ config: LakeConfig) async throws -> RunSummary {
     try await ExportRun(config: config, logger: logger, now: { now }).run()
+  }
+
+  /// The whole run `export` makes (lock, lease, sweep, every stream, `_SUCCESS`) on a virtual
+  /// clock.
+  static func runLake(_ config: LakeConfig) async throws -> LakeExportSummary {
+    try await LakeExport(config: config, logger: logger, clock: VirtualClock(), now: { now }).run()
   }
 }
 

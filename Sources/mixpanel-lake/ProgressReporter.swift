@@ -9,30 +9,25 @@ enum ProgressReporter {
     let terminal = isatty(STDERR_FILENO) == 1
     let every = terminal ? 1.0 : interval
     let start = ContinuousClock.now
+    var last = (time: start, bytes: progress.bytesIn)
     while !Task.isCancelled {
       do {
         try await Task.sleep(for: .milliseconds(Int(every * 1000)))
       } catch {
         break
       }
-      let line = self.line(progress: progress, windows: windows, elapsed: start.duration(to: .now))
+      let now = ContinuousClock.now
+      let bytes = progress.bytesIn
+      let line = ProgressLine.render(
+        progress: progress, windows: windows, elapsedSeconds: seconds(start.duration(to: now)),
+        recentBytesPerSecond: Double(bytes - last.bytes) / max(seconds(last.time.duration(to: now)), 0.001))
+      last = (now, bytes)
       FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
     if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
   }
 
-  static func line(progress: ExportProgress, windows: Int, elapsed: Duration) -> String {
-    let seconds = max(
-      Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 0.001)
-    let done = progress.windowsCommitted
-    let rate = Double(progress.lines) / seconds
-    let megabytes = Double(progress.bytesIn) / 1_000_000
-    var text =
-      "windows \(done)/\(windows)  rows \(progress.lines)  \(Int(megabytes)) MB in  \(Int(rate)) events/s"
-    if done > 0, done < windows {
-      let eta = seconds / Double(done) * Double(windows - done)
-      text += "  ETA \(RequestBudget.describe(seconds: Int(eta)))"
-    }
-    return text
+  static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
   }
 }

@@ -34,6 +34,8 @@ struct WindowExport: Sendable {
   var emptyDays: EmptyDayGuard? = nil
 
   func fetch(_ window: DayWindow, stream: String) async throws -> WindowCommitSummary {
+    progress.windowStarted()
+    defer { progress.windowEnded() }
     let writer = WindowWriter(
       lakeRoot: config.lake, stream: stream,
       window: ManifestWindow(

@@ -8,7 +8,12 @@ struct PlanCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plan",
     abstract: "Show what an export would fetch and replace, and the least time Mixpanel's limits allow.",
-    discussion: "Reads the config and the lake's state; changes nothing and sends no request.")
+    discussion: """
+      Reads the config and the lake's state and changes nothing. Sends no request, unless \
+      --volume: then it asks Mixpanel's daily event counts for the export days (the counts \
+      verify uses: a few Query API requests) and prints the expected events and bytes per \
+      window and an estimated wall time at --bandwidth per connection.
+      """)
 
   @Option(name: .long, help: "The JSON config file.")
   var config: String
@@ -18,6 +23,16 @@ struct PlanCommand: AsyncParsableCommand {
 
   @Option(name: .long, help: "The state file (default: <lake>/_state.json).")
   var state: String?
+
+  @Flag(name: .long, help: "Ask Mixpanel's daily counts and estimate events, bytes and wall time.")
+  var volume = false
+
+  @Option(name: .long, help: "Assumed bandwidth of one export connection, in MB/s, for --volume.")
+  var bandwidth: Double = 2
+
+  func validate() throws {
+    guard bandwidth > 0 else { throw ValidationError("--bandwidth must be positive") }
+  }
 
   func run() async throws {
     do {
@@ -30,8 +45,13 @@ struct PlanCommand: AsyncParsableCommand {
         if projects.count > 1 { print((index > 0 ? "\n" : "") + "project lake \(loaded.lake)") }
         var sections: [String] = []
         if loaded.streams.contains(.export) {
-          sections.append(
-            PlanText.render(try ExportRun(config: loaded, logger: logger).plan(), config: loaded))
+          let plan = try ExportRun(config: loaded, logger: logger).plan()
+          var text = PlanText.render(plan, config: loaded)
+          if volume {
+            let estimate = try await VolumeEstimate.fetch(config: loaded, plan: plan, logger: logger)
+            text += "\n" + PlanText.renderVolume(estimate, plan: plan, config: loaded, bandwidth: bandwidth)
+          }
+          sections.append(text)
         }
         let run = QueryStreamsRun(config: loaded, logger: logger)
         let daily = try DailyStream.selected(loaded.streams).map { ($0, try run.plan($0)) }
@@ -74,6 +94,42 @@ enum PlanText {
     let partitions = plan.firstDay.flatMap { first in plan.lastDay.map { first.distance(to: $0) + 1 } } ?? 0
     lines.append("partitions replaced: \(partitions) (\(config.lake)/export/day=…)")
     return lines.joined(separator: "\n")
+  }
+
+  /// `plan --volume`: expected events and bytes, the largest window, and the estimated wall time.
+  static func renderVolume(
+    _ estimate: VolumeEstimate, plan: WindowPlan, config: LakeConfig, bandwidth: Double
+  )
+    -> String
+  {
+    let events = plan.windows.reduce(0) { $0 + estimate.events($1) }
+    let size =
+      estimate.bytesMeasured
+      ? "\(estimate.bytesPerEvent) B/event, the average of the lake's manifests"
+      : "\(estimate.bytesPerEvent) B/event assumed (no export in the lake yet)"
+    var lines = [
+      "expected (Mixpanel's daily counts, \(estimate.requests) Query requests): \(events) events, "
+        + "~\(megabytes(events * estimate.bytesPerEvent)) MB at \(size)"
+    ]
+    if let largest = plan.windows.max(by: { estimate.events($0) < estimate.events($1) }) {
+      lines.append(
+        "  largest window \(largest.from)..\(largest.to): \(estimate.events(largest)) events, "
+          + "~\(megabytes(estimate.bytes(largest))) MB")
+    }
+    let floor = RequestBudget.minimumSeconds(requests: plan.windows.count, policy: config.exportRateLimit)
+    let wall = estimate.wallSeconds(
+      plan: plan, connections: config.maxConcurrentWindows, bandwidth: bandwidth * 1_000_000,
+      floorSeconds: floor)
+    lines.append(
+      "estimated wall time at \(bandwidth) MB/s per connection, \(config.maxConcurrentWindows) windows at once: "
+        + "\(RequestBudget.describe(seconds: Int(wall.rounded(.up)))) (the limits' floor: "
+        + "\(RequestBudget.describe(seconds: floor)))")
+    return lines.joined(separator: "\n")
+  }
+
+  private static func megabytes(_ bytes: Int) -> String {
+    let tenths = (bytes + 50_000) / 100_000
+    return "\(tenths / 10).\(tenths % 10)"
   }
 
   /// The Query API streams: the daily ones' windows, the tables, and the least number of

@@ -1,0 +1,93 @@
+public import CalendarDay
+import Foundation
+import Lake
+public import Logging
+import MixpanelAPI
+
+/// What an export plan is expected to move, for `plan --volume`: Mixpanel's own per-day counts
+/// over the plan's days (the counts `verify` compares with: `events/names`, then `/events` per
+/// batch of 50 names, each a Query API request) and an average event size (uncompressed bytes
+/// per row of the lake's newest manifests, or ``defaultBytesPerEvent`` without any).
+///
+/// An estimate: the counts are of project-time-zone days and the plan's days are UTC (for a
+/// project created after 2023), and `export_where` is not applied to the counts.
+public struct VolumeEstimate: Sendable, Equatable {
+  public static let defaultBytesPerEvent = 1_000
+
+  public var eventsPerDay: [Day: Int]
+  public var bytesPerEvent: Int
+  /// Whether ``bytesPerEvent`` comes from the lake's manifests.
+  public var bytesMeasured: Bool
+  /// Query API requests the counts cost.
+  public var requests: Int
+
+  public init(eventsPerDay: [Day: Int], bytesPerEvent: Int, bytesMeasured: Bool, requests: Int) {
+    self.eventsPerDay = eventsPerDay
+    self.bytesPerEvent = bytesPerEvent
+    self.bytesMeasured = bytesMeasured
+    self.requests = requests
+  }
+
+  public func events(_ window: DayWindow) -> Int {
+    (0..<window.dayCount).reduce(0) { $0 + (eventsPerDay[window.from.adding(days: $1)] ?? 0) }
+  }
+
+  public func bytes(_ window: DayWindow) -> Int { events(window) * bytesPerEvent }
+
+  /// Estimated wall time of `plan` in seconds: the largest of the limits' floor, all bytes
+  /// over the connections in use at `bandwidth` bytes/s each, and the largest window over one
+  /// connection (a window is one request).
+  public func wallSeconds(plan: WindowPlan, connections: Int, bandwidth: Double, floorSeconds: Int) -> Double
+  {
+    let total = Double(plan.windows.reduce(0) { $0 + bytes($1) })
+    let largest = Double(plan.windows.map(bytes).max() ?? 0)
+    let used = Double(max(1, min(connections, plan.windows.count)))
+    return max(Double(floorSeconds), total / (used * bandwidth), largest / bandwidth)
+  }
+
+  /// Asks Mixpanel for the counts of `plan`'s days and reads the lake's average event size.
+  public static func fetch(config: LakeConfig, plan: WindowPlan, logger: Logger) async throws
+    -> VolumeEstimate
+  {
+    let size = averageEventSize(lake: config.lake)
+    guard let first = plan.firstDay, let last = plan.lastDay else {
+      return VolumeEstimate(
+        eventsPerDay: [:], bytesPerEvent: size.bytes, bytesMeasured: size.measured, requests: 0)
+    }
+    let clock = ContinuousClock()
+    let limiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
+    let caller = QueryCaller(
+      limiter: limiter, retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
+    var stats = CallStats()
+    let counts = try await MixpanelClient.withClient(
+      configuration: config.clientConfiguration, logger: logger
+    ) {
+      client in
+      let fetcher = CountFetcher(client: client, caller: caller, batchSize: 50, logger: logger)
+      var names = try await fetcher.names(from: first, to: last, stats: &stats)
+      if let exported = config.exportEvents { names = names.filter(exported.contains) }
+      return try await fetcher.counts(names: names.sorted(), from: first, to: last, stats: &stats)
+    }
+    var perDay: [Day: Int] = [:]
+    for days in counts.values.values {
+      for (day, count) in days { perDay[day, default: 0] += count }
+    }
+    return VolumeEstimate(
+      eventsPerDay: perDay, bytesPerEvent: size.bytes, bytesMeasured: size.measured, requests: stats.calls)
+  }
+
+  /// Uncompressed bytes per row over the newest (at most 30) export day manifests.
+  static func averageEventSize(lake: String) -> (bytes: Int, measured: Bool) {
+    let root = "\(lake)/\(StreamName.export.name)"
+    let folders = ((try? FileSystem.list(root)) ?? []).filter { $0.hasPrefix("day=") }.sorted().suffix(30)
+    var rows = 0
+    var bytes = 0
+    for folder in folders {
+      guard let manifest = try? ManifestStore.read(directory: "\(root)/\(folder)") else { continue }
+      rows += manifest.rows
+      bytes += manifest.uncompressedBytes
+    }
+    guard rows > 0 else { return (defaultBytesPerEvent, false) }
+    return (max(1, bytes / rows), true)
+  }
+}

@@ -38,7 +38,78 @@ public struct LakeReport: Sendable {
     }
   }
 
+  /// One run record of `_runs/` (an export run, a full-table or daily streams run, a reset).
+  public struct RunEntry: Sendable, Equatable, Decodable {
+    public var runID: String
+    /// `export`, `full_table`, `daily` or `reset`, from the record's file name.
+    public var kind: String = "export"
+    public var startedAt: String?
+    public var seconds: Double?
+    public var status: String?
+    public var plannedWindows: Int?
+    public var committedWindows: Int?
+    public var rows: Int?
+    public var retries: Int?
+    public var splits: Int?
+    public var rowsRemoved: Int?
+
+    /// The streams of a full-table or daily record.
+    public var streams: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+      case runID = "run_id"
+      case startedAt = "started_at"
+      case seconds, status
+      case plannedWindows = "planned_windows"
+      case committedWindows = "committed_windows"
+      case rows, retries, splits
+      case rowsRemoved = "rows_removed"
+      case streams
+    }
+
+    private struct StreamPart: Decodable {
+      var stream: String
+      var status: String?
+      var rows: Int?
+      var retries: Int?
+    }
+
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      runID = try c.decode(String.self, forKey: .runID)
+      // Full-table and daily records have no start: their run id begins with it.
+      startedAt = try c.decodeIfPresent(String.self, forKey: .startedAt) ?? Self.time(ofRunID: runID)
+      seconds = try c.decodeIfPresent(Double.self, forKey: .seconds)
+      status = try c.decodeIfPresent(String.self, forKey: .status)
+      plannedWindows = try c.decodeIfPresent(Int.self, forKey: .plannedWindows)
+      committedWindows = try c.decodeIfPresent(Int.self, forKey: .committedWindows)
+      rows = try c.decodeIfPresent(Int.self, forKey: .rows)
+      retries = try c.decodeIfPresent(Int.self, forKey: .retries)
+      splits = try c.decodeIfPresent(Int.self, forKey: .splits)
+      rowsRemoved = try c.decodeIfPresent(Int.self, forKey: .rowsRemoved)
+      if let parts = try? c.decodeIfPresent([StreamPart].self, forKey: .streams) {
+        streams = parts.map(\.stream)
+        rows = rows ?? parts.reduce(0) { $0 + ($1.rows ?? 0) }
+        retries = retries ?? parts.reduce(0) { $0 + ($1.retries ?? 0) }
+        let failed = parts.filter { $0.status != "committed" }.map { "\($0.stream) \($0.status ?? "?")" }
+        status = status ?? (failed.isEmpty ? "succeeded" : failed.joined(separator: ", "))
+      }
+    }
+
+    /// `20240715T120000Z-…` → `2024-07-15T12:00:00Z`.
+    static func time(ofRunID id: String) -> String? {
+      let c = Array(id.prefix(16))
+      guard c.count == 16, c[8] == "T", c[15] == "Z" else { return nil }
+      let s = String(c)
+      func part(_ from: Int, _ length: Int) -> Substring { s.dropFirst(from).prefix(length) }
+      return "\(part(0, 4))-\(part(4, 2))-\(part(6, 2))T\(part(9, 2)):\(part(11, 2)):\(part(13, 2))Z"
+    }
+  }
+
   public var lake: String
+  /// Run records, newest first (at most ``runsShown``).
+  public var runs: [RunEntry] = []
+  public static let runsShown = 30
   /// The newest run record's id, if any run left one.
   public var latestRunID: String?
   public var streams: [StreamEntry]
@@ -67,7 +138,9 @@ public struct LakeReport: Sendable {
       byStream[partition.stream, default: []].append((partition, manifest))
     }
     let streams = order.map { stream(named: $0, byStream[$0]!, latest: latest) }
-    return LakeReport(lake: lake, latestRunID: latest, streams: streams, unreadable: unreadable)
+    var report = LakeReport(lake: lake, latestRunID: latest, streams: streams, unreadable: unreadable)
+    report.runs = runs(lake: lake)
+    return report
   }
 
   private static func stream(
@@ -97,6 +170,23 @@ public struct LakeReport: Sendable {
       day = day.adding(days: 1)
     }
     return entry
+  }
+
+  /// The run records of `_runs/`, newest first; records that cannot be read are left out.
+  static func runs(lake: String) -> [RunEntry] {
+    let directory = LakeLayout(root: lake).runs
+    var runs: [RunEntry] = []
+    for name in (try? FileSystem.list(directory)) ?? [] where name.hasSuffix(".json") && !name.hasPrefix(".")
+    {
+      guard let bytes = try? FileSystem.read("\(directory)/\(name)"),
+        var run = try? JSONDecoder().decode(RunEntry.self, from: Data(bytes))
+      else { continue }
+      for kind in ["full_table", "daily", "reset"] where name.hasSuffix("-\(kind).json") { run.kind = kind }
+      runs.append(run)
+    }
+    return Array(
+      runs.sorted { ($0.startedAt ?? "", $0.runID, $0.kind) > ($1.startedAt ?? "", $1.runID, $1.kind) }
+        .prefix(runsShown))
   }
 
   /// The `run_id` of the newest `_runs/*.json` (latest `started_at`, then name).

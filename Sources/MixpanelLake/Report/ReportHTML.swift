@@ -4,12 +4,16 @@ import CalendarDay
 /// nothing fetched. Every text from the lake is escaped.
 ///
 /// Per day-partitioned stream: a bar chart with one `<rect class="bar …">` per day from the
-/// first partition to the last (its `<title>` reads `YYYY-MM-DD: N rows`), gaps drawn full
-/// height in red and listed, days replaced by the latest run in orange and listed; then a small
-/// table of days, rows, bytes and compression ratio.
+/// first partition to the last (its `<title>` reads `YYYY-MM-DD: N rows`), a y-axis with row
+/// counts and gridlines, a tick at the first day of each month, gaps drawn full height in red
+/// and listed, days replaced by the latest run in orange and listed; then a small table of days,
+/// rows, bytes and compression ratio. Last, a table of the runs in `_runs/` (start, kind,
+/// duration, windows, rows, retries, result). Tables scroll sideways on a phone.
 public enum ReportHTML {
   static let chartWidth = 960
   static let chartHeight = 200
+  /// Room left of the bars for the y-axis labels.
+  static let axisWidth = 64
 
   public static func render(_ report: LakeReport, generatedAt: String) -> String {
     var html = """
@@ -28,6 +32,7 @@ public enum ReportHTML {
       """
     if report.streams.isEmpty { html += "<p>No committed partitions.</p>\n" }
     for stream in report.streams { html += section(stream) }
+    html += runsTable(report.runs)
     if !report.unreadable.isEmpty {
       html += "<h2>Unreadable manifests</h2>\n<ul class=\"unreadable\">\n"
       for path in report.unreadable { html += "<li><code>\(HTMLText.escape(path))</code></li>\n" }
@@ -56,13 +61,23 @@ public enum ReportHTML {
     let maxRows = max(1, stream.days.compactMap(\.rows).max() ?? 1)
     let barWidth = Double(chartWidth) / Double(count)
     let label = "Rows per day of \(stream.stream), \(stream.days.first!.day) to \(stream.days.last!.day)"
+    let left = Double(axisWidth)
     var svg = """
-      <svg class="chart" viewBox="0 0 \(chartWidth) \(chartHeight + 20)" width="100%" role="img" \
+      <svg class="chart" viewBox="0 -10 \(axisWidth + chartWidth) \(chartHeight + 34)" width="100%" role="img" \
       aria-label="\(HTMLText.escape(label))" xmlns="http://www.w3.org/2000/svg">
 
       """
+    // The y-axis: rows at 0, half and the top, with gridlines.
+    for fraction in [0.0, 0.5, 1.0] {
+      let y = HTMLText.fixed(Double(chartHeight) * (1 - fraction) + (fraction == 1 ? 0.5 : 0), digits: 1)
+      let value = Int((Double(maxRows) * fraction).rounded())
+      svg +=
+        "<line class=\"grid\" x1=\"\(axisWidth)\" x2=\"\(axisWidth + chartWidth)\" y1=\"\(y)\" y2=\"\(y)\"/>"
+        + "<text class=\"axis ylabel\" x=\"\(axisWidth - 6)\" y=\"\(y)\" text-anchor=\"end\" "
+        + "dominant-baseline=\"middle\">\(HTMLText.grouped(value))</text>\n"
+    }
     for (index, entry) in stream.days.enumerated() {
-      let x = HTMLText.fixed(Double(index) * barWidth, digits: 2)
+      let x = HTMLText.fixed(left + Double(index) * barWidth, digits: 2)
       let width = HTMLText.fixed(max(barWidth - (barWidth > 4 ? 1 : 0), 0.5), digits: 2)
       let classes: String
       let height: Double
@@ -81,12 +96,29 @@ public enum ReportHTML {
         "<rect class=\"\(classes)\" x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" "
         + "height=\"\(HTMLText.fixed(height, digits: 2))\"><title>\(HTMLText.escape(title))</title></rect>\n"
     }
-    svg += """
-      <text class="axis" x="0" y="\(chartHeight + 15)">\(stream.days.first!.day)</text>
-      <text class="axis" x="\(chartWidth)" y="\(chartHeight + 15)" text-anchor="end">\(stream.days.last!.day)</text>
-      </svg>
+    // A tick at each month's first day, labelled `2024-06`, thinned to at most 12 labels.
+    let months = stream.days.enumerated().filter { $0.element.day.parts.day == 1 }
+    let step = max(1, (months.count + 11) / 12)
+    for (position, (index, entry)) in months.enumerated() {
+      let x = HTMLText.fixed(left + Double(index) * barWidth, digits: 2)
+      svg += "<line class=\"tick\" x1=\"\(x)\" x2=\"\(x)\" y1=\"\(chartHeight)\" y2=\"\(chartHeight + 5)\"/>"
+      if position % step == 0 {
+        let (year, month, _) = entry.day.parts
+        let name = "\(year)-\(month < 10 ? "0" : "")\(month)"
+        // Near the right edge the label ends at its tick instead of starting there.
+        let anchor = Double(index) * barWidth > Double(chartWidth) - 60 ? " text-anchor=\"end\"" : ""
+        svg += "<text class=\"axis month\" x=\"\(x)\" y=\"\(chartHeight + 17)\"\(anchor)>\(name)</text>"
+      }
+      svg += "\n"
+    }
+    if months.isEmpty {
+      svg += """
+        <text class="axis" x="\(axisWidth)" y="\(chartHeight + 17)">\(stream.days.first!.day)</text>
+        <text class="axis" x="\(axisWidth + chartWidth)" y="\(chartHeight + 17)" text-anchor="end">\(stream.days.last!.day)</text>
 
-      """
+        """
+    }
+    svg += "</svg>\n"
     return svg
   }
 
@@ -120,17 +152,46 @@ public enum ReportHTML {
     return out
   }
 
+  /// The runs of `_runs/`, newest first.
+  static func runsTable(_ runs: [LakeReport.RunEntry]) -> String {
+    guard !runs.isEmpty else { return "<h2>Runs</h2>\n<p>No run records.</p>\n" }
+    var html = """
+      <h2>Runs</h2>
+      <div class="scroll"><table class="runs">
+      <thead><tr><th>Started</th><th>Run</th><th>Kind</th><th>Duration</th><th>Windows</th><th>Rows</th>\
+      <th>Retries</th><th>Result</th></tr></thead>
+      <tbody>
+
+      """
+    for run in runs {
+      let duration = run.seconds.map { RequestBudget.describe(seconds: Int($0.rounded())) } ?? "–"
+      let windows = run.plannedWindows.map { "\(run.committedWindows ?? 0)/\($0)" } ?? "–"
+      let rows = run.rows.map(HTMLText.grouped) ?? run.rowsRemoved.map { "−" + HTMLText.grouped($0) } ?? "–"
+      let retries =
+        run.retries.map { "\($0)" + ((run.splits ?? 0) > 0 ? " (\(run.splits!) splits)" : "") } ?? "–"
+      let result = run.status ?? (run.kind == "reset" ? "reset" : "–")
+      html +=
+        "<tr class=\"\(HTMLText.escape(result))\"><td>"
+        + "\(HTMLText.escape(run.startedAt.map { $0.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "") } ?? "–"))</td>"
+        + "<td><code>\(HTMLText.escape(run.runID))</code></td>"
+        + "<td>\(HTMLText.escape(run.kind + (run.streams.isEmpty ? "" : " (" + run.streams.joined(separator: ", ") + ")")))</td>"
+        + "<td>\(duration)</td><td>\(windows)</td><td>\(rows)</td><td>\(retries)</td>"
+        + "<td>\(HTMLText.escape(result))</td></tr>\n"
+    }
+    return html + "</tbody>\n</table></div>\n"
+  }
+
   static func table(_ stream: LakeReport.StreamEntry) -> String {
     let ratio = stream.compressionRatio.map { HTMLText.fixed($0, digits: 1) + "×" } ?? "–"
     let firstColumn = stream.days.isEmpty ? "Partitions" : "Days"
     return """
-      <table class="totals">
+      <div class="scroll"><table class="totals">
       <thead><tr><th>\(firstColumn)</th><th>Rows</th><th>Bytes (stored)</th><th>Bytes (uncompressed)</th>\
       <th>Compression ratio</th></tr></thead>
       <tbody><tr><td>\(HTMLText.grouped(stream.partitions))</td><td>\(HTMLText.grouped(stream.rows))</td>\
       <td>\(HTMLText.bytes(stream.bytes))</td><td>\(HTMLText.bytes(stream.uncompressedBytes))</td>\
       <td>\(ratio)</td></tr></tbody>
-      </table>
+      </table></div>
 
       """
   }
@@ -143,6 +204,9 @@ public enum ReportHTML {
     .swatch{display:inline-block;width:.9em;height:.9em;vertical-align:middle;margin:0 .3em 0 1em}\
     .swatch.committed{background:#3b78c2}.swatch.replaced{background:#f08c00}.swatch.gap{background:#f3c6c6;border:1px solid #d33}\
     ul.gaps li{color:#b00}table{border-collapse:collapse;margin-top:1em}\
-    th,td{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{background:#f4f4f4}
+    th,td{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{background:#f4f4f4}\
+    .grid{stroke:#ddd;stroke-width:1}.tick{stroke:#999}.ylabel{font-size:11px}\
+    .scroll{overflow-x:auto}.runs td{white-space:nowrap}tr.failed td,tr.interrupted td{color:#b00}\
+    @media (max-width:600px){body{margin:.8em}.axis{font-size:28px}th,td{padding:.2em .4em}}
     """
 }

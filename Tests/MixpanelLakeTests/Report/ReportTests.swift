@@ -70,4 +70,41 @@ struct ReportTests {
     let days = ["2024-07-01", "2024-07-02", "2024-07-04"].map { Day($0)! }
     #expect(ReportHTML.ranges(days) == [days[0]...days[1], days[2]...days[2]])
   }
+
+  @Test(
+    "the chart has a y-axis with row counts and month ticks; the runs table lists export, table and reset runs"
+  )
+  func axesAndRuns() async throws {
+    let dir = TemporaryDirectory()
+    let lake = "\(dir.path)/lake"
+    let project = FakeProject(seed: 6, eventsPerDay: 150, today: Fixture.today)
+    try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try VerifyFixture.config(
+        lake: lake, server: server, start: "2024-06-27", end: "2024-07-04")
+      _ = try await Fixture.run(config)
+      _ = try LakeReset.run(
+        config: config, stream: .export, from: Day("2024-07-04"), to: Day("2024-07-04"),
+        logger: Fixture.logger,
+        now: Fixture.now.addingTimeInterval(60))
+    }
+    let report = try LakeReport.build(lake: lake)
+    #expect(report.runs.map(\.kind) == ["reset", "export"], "\(report.runs)")
+    let export = try #require(report.streams.first { $0.stream == "export" })
+    let top = try #require(export.days.compactMap(\.rows).max())
+    let html = ReportHTML.render(report, generatedAt: "2024-07-15T12:00:00Z")
+    #expect(html.contains(">\(HTMLText.grouped(top))</text>") && html.contains(">0</text>"), "y-axis labels")
+    #expect(Self.occurrences(of: "<line class=\"grid\"", in: html) == 3)
+    #expect(Self.occurrences(of: "<line class=\"tick\"", in: html) == 1)
+    #expect(html.contains(">2024-07</text>"))
+    #expect(html.contains("<table class=\"runs\">"))
+    let exportRun = try #require(report.runs.last)
+    #expect(html.contains("<code>\(exportRun.runID)</code>") && html.contains("<td>succeeded</td>"))
+    #expect(
+      html.contains(
+        "<td>−\(HTMLText.grouped(project.truth(from: FakeDay("2024-07-04")!, to: FakeDay("2024-07-04")!).total))</td>"
+      ))
+    #expect(
+      exportRun.committedWindows == exportRun.plannedWindows
+        && exportRun.rows == export.rows + (report.runs.first?.rowsRemoved ?? 0))
+  }
 }

@@ -45,12 +45,26 @@ struct PlanCommand: AsyncParsableCommand {
         if projects.count > 1 { print((index > 0 ? "\n" : "") + "project lake \(loaded.lake)") }
         var sections: [String] = []
         if loaded.streams.contains(.export) {
-          let plan = try ExportRun(config: loaded, logger: logger).plan()
-          var text = PlanText.render(plan, config: loaded)
+          var plan = try ExportRun(config: loaded, logger: logger).plan()
+          var estimate: VolumeEstimate?
+          var unavailable: String?
           if volume {
-            let estimate = try await VolumeEstimate.fetch(config: loaded, plan: plan, logger: logger)
+            do {
+              estimate = try await VolumeEstimate.fetch(config: loaded, plan: plan, logger: logger)
+            } catch let error as VolumeEstimate.Unavailable {
+              unavailable = error.reason
+            }
+            if loaded.windowsByVolume, let estimate {
+              plan = Planner.cutByVolume(
+                plan, eventsPerDay: estimate.eventsPerDay, maxEvents: loaded.maxEventsPerWindow,
+                connections: loaded.maxConcurrentWindows)
+            }
+          }
+          var text = PlanText.render(plan, config: loaded, sized: volume)
+          if let estimate {
             text += "\n" + PlanText.renderVolume(estimate, plan: plan, config: loaded, bandwidth: bandwidth)
           }
+          if let unavailable { text += "\nexpected: unknown (\(unavailable))" }
           sections.append(text)
         }
         let run = QueryStreamsRun(config: loaded, logger: logger)
@@ -69,8 +83,16 @@ struct PlanCommand: AsyncParsableCommand {
 
 /// The text of `mixpanel-lake plan`.
 enum PlanText {
-  static func render(_ plan: WindowPlan, config: LakeConfig) -> String {
+  static func render(_ plan: WindowPlan, config: LakeConfig, sized: Bool = false) -> String {
     var lines = ["stream export: \(plan.windows.count) windows of up to \(config.dateWindowSize) days"]
+    if config.windowsByVolume {
+      lines[0] =
+        sized
+        ? "stream export: \(plan.windows.count) windows sized by Mixpanel's daily counts "
+          + "(at most \(config.maxEventsPerWindow) events each where days allow)"
+        : "stream export: windows sized by Mixpanel's daily counts when the run starts "
+          + "(plan --volume shows them; shown: \(config.dateWindowSize)-day windows, the fallback)"
+    }
     if let first = plan.firstDay, let last = plan.lastDay {
       lines.append("  days \(first)..\(last) (today is \(plan.today) in \(config.exportDayZone))")
     } else {

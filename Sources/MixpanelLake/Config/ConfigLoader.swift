@@ -21,7 +21,7 @@ public enum ConfigLoader {
     "streams", "projects", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
     "max_attempts", "max_retry_wait", "max_consecutive_failures", "http_compression", "record_format",
     "dedupe", "commit_mode", "history_days", "export_key", "malformed_lines", "singer_types",
-    "lease_seconds",
+    "lease_seconds", "max_events_per_window",
     // full-table streams (engage, cohorts, cohort_members, annotations)
     "engage_page_size", "snapshots", "query_requests_per_hour", "query_max_concurrent",
   ]
@@ -112,7 +112,7 @@ public enum ConfigLoader {
         region: region, exportBaseURL: try url(values, "export_api_url"),
         queryBaseURL: try url(values, "query_api_url")),
       startDate: startDate, endDate: endDate,
-      dateWindowSize: try values.int("date_window_size", range: 1...366) ?? 30,
+      dateWindowSize: try windowsByVolume(values) ? 30 : values.int("date_window_size", range: 1...366) ?? 30,
       attributionWindow: try values.int("attribution_window", range: 0...365) ?? 5,
       projectTimezone: timezone,
       legacyProjectTimezone: try values.bool("legacy_project_timezone") ?? false,
@@ -164,6 +164,14 @@ public enum ConfigLoader {
     config.historyDays = try values.int("history_days", range: 0...36_500) ?? Planner.historyDays
     config.maxConsecutiveFailures = try values.int("max_consecutive_failures", range: 1...10_000) ?? 12
     config.leaseSeconds = Int64(try values.int("lease_seconds", range: 30...86_400) ?? 600)
+    config.windowsByVolume = try windowsByVolume(values)
+    config.maxEventsPerWindow =
+      try values.int("max_events_per_window", range: 1_000...1_000_000_000) ?? 1_000_000
+  }
+
+  /// `date_window_size: "auto"`: windows sized by Mixpanel's daily counts.
+  private static func windowsByVolume(_ values: ConfigValues) throws -> Bool {
+    (try? values.string("date_window_size"))?.lowercased() == "auto"
   }
 
   /// `name`'s value among `choices` (the first is the default), as true for the second.

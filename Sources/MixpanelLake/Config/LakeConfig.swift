@@ -41,6 +41,11 @@ public struct LakeConfig: Sendable {
   /// How long a run's lease on the lake counts without a sign of life (`lease_seconds`); the
   /// run renews it every third of that.
   public var leaseSeconds: Int64 = 600
+  /// `date_window_size: "auto"`: the export's windows are cut from Mixpanel's daily counts to
+  /// roughly equal volume (``Planner/cutByVolume(_:eventsPerDay:maxEvents:connections:)``).
+  public var windowsByVolume = false
+  /// With ``windowsByVolume``: the most events a window should ask for (`max_events_per_window`).
+  public var maxEventsPerWindow = 1_000_000
   public var selectPropertiesByDefault: Bool?
   public var userAgent: String
   public var requestTimeoutSeconds: Int

@@ -49,6 +49,36 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       now: now())
   }
 
+  /// With `date_window_size: "auto"`, `plan`'s days cut by Mixpanel's daily counts
+  /// (``Planner/cutByVolume(_:eventsPerDay:maxEvents:connections:)``); without counts (no Query
+  /// API on the plan, an error) the fixed windows, with a warning. Auth errors stop the run.
+  func sizedByVolume(_ plan: WindowPlan, caller: QueryCaller<C>) async throws -> WindowPlan {
+    guard config.windowsByVolume, !plan.windows.isEmpty else { return plan }
+    do {
+      let estimate = try await VolumeEstimate.fetch(
+        config: config, plan: plan, caller: caller, logger: logger)
+      let cut = Planner.cutByVolume(
+        plan, eventsPerDay: estimate.eventsPerDay, maxEvents: config.maxEventsPerWindow,
+        connections: config.maxConcurrentWindows)
+      logger.info(
+        "plan.sized_by_volume",
+        metadata: [
+          "windows": "\(cut.windows.count)", "events": "\(estimate.eventsPerDay.values.reduce(0, +))",
+          "query_requests": "\(estimate.requests)",
+        ])
+      return cut
+    } catch let error as MixpanelAPIError where error.isAuthProblem {
+      throw error
+    } catch is CancellationError {
+      throw CancellationError()
+    } catch {
+      logger.warning(
+        "plan.volume_unavailable",
+        metadata: ["error": "\(error)", "fallback": "windows of \(config.dateWindowSize) days"])
+      return plan
+    }
+  }
+
   /// Runs the plan; returns the summary (also written to `_runs/`). Throws only for problems
   /// that stop the whole run (auth, local I/O, cancellation); failed windows are listed in the
   /// summary.
@@ -56,7 +86,11 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     try FileSystem.makeDirectories(config.lake)
     let statePath = config.resolvedStatePath
     var state = try StateStore.read(statePath)
-    let plan = try plan()
+    // One Query API budget for the counts below and the empty-day checks.
+    let counter = QueryCaller(
+      limiter: queryLimiter ?? RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger),
+      retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
+    let plan = try await sizedByVolume(try plan(), caller: counter)
     warnAtStart(plan)
     let started = now()
     let runID = RunSummary.makeRunID(started)
@@ -68,10 +102,6 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       windows: plan.windows, bookmark: state.bookmarks[StreamName.export.name].flatMap(Timestamp.parse),
       notAfter: Int64(started.timeIntervalSince1970))
     let wallClock = now
-    // Confirming an emptied day takes Query API calls: under the project's Query limiter.
-    let counter = QueryCaller(
-      limiter: queryLimiter ?? RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger),
-      retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
     let zone = config.projectZone
     var stopError: (any Error)?
     var zoneChecked = false

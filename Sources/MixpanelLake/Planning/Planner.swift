@@ -73,6 +73,42 @@ public enum Planner {
       windows: windows, today: today, clampedStartDate: clamped, firstDay: start, lastDay: end)
   }
 
+  /// `plan`'s days cut into consecutive windows of roughly equal volume (`date_window_size:
+  /// "auto"`): as many as the events need at `maxEvents` a window, and at least as many as there
+  /// are `connections` to use (never more than there are days). A window grows day by day until
+  /// the next day would take it past the total over that count; a day above it is a window of
+  /// its own (Mixpanel's export asks for whole days).
+  public static func cutByVolume(
+    _ plan: WindowPlan, eventsPerDay: [Day: Int], maxEvents: Int, connections: Int
+  ) -> WindowPlan {
+    guard let first = plan.firstDay, let last = plan.lastDay else { return plan }
+    let days = (0...first.distance(to: last)).map { first.adding(days: $0) }
+    let total = days.reduce(0) { $0 + (eventsPerDay[$1] ?? 0) }
+    let wanted = max((total + maxEvents - 1) / max(1, maxEvents), connections)
+    let count = max(1, min(days.count, wanted))
+    let target = max(1, (total + count - 1) / count)
+    var windows: [DayWindow] = []
+    var from = days[0]
+    var events = 0
+    for (index, day) in days.enumerated() {
+      let next = eventsPerDay[day] ?? 0
+      let remainingDays = days.count - index
+      let remainingWindows = count - windows.count
+      // Close the window before `day` when it would overflow, or when every later window
+      // needs a day of its own.
+      if day > from, events + next > target || remainingDays < remainingWindows {
+        windows.append(DayWindow(from: from, to: day.adding(days: -1)))
+        from = day
+        events = 0
+      }
+      events += next
+    }
+    windows.append(DayWindow(from: from, to: last))
+    return WindowPlan(
+      windows: windows, today: plan.today, clampedStartDate: plan.clampedStartDate, firstDay: first,
+      lastDay: last)
+  }
+
   /// Throws when a bookmark lies after tomorrow: no run could have committed data from the
   /// future, so the state file is corrupt (hand-edited, a clock gone wrong), and trusting it
   /// would make every run fetch nothing and exit 0.

@@ -14,6 +14,12 @@ import MixpanelAPI
 public struct VolumeEstimate: Sendable, Equatable {
   public static let defaultBytesPerEvent = 1_000
 
+  /// No counts to estimate from.
+  public struct Unavailable: Error, CustomStringConvertible, Sendable {
+    public let reason: String
+    public var description: String { reason }
+  }
+
   public var eventsPerDay: [Day: Int]
   public var bytesPerEvent: Int
   /// Whether ``bytesPerEvent`` comes from the lake's manifests.
@@ -49,15 +55,22 @@ public struct VolumeEstimate: Sendable, Equatable {
   public static func fetch(config: LakeConfig, plan: WindowPlan, logger: Logger) async throws
     -> VolumeEstimate
   {
+    let clock = ContinuousClock()
+    let limiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
+    let caller = QueryCaller(
+      limiter: limiter, retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
+    return try await fetch(config: config, plan: plan, caller: caller, logger: logger)
+  }
+
+  /// The same, under `caller` (the run's Query API limiter).
+  static func fetch<C: Clock>(config: LakeConfig, plan: WindowPlan, caller: QueryCaller<C>, logger: Logger)
+    async throws -> VolumeEstimate where C.Duration == Duration
+  {
     let size = averageEventSize(lake: config.lake)
     guard let first = plan.firstDay, let last = plan.lastDay else {
       return VolumeEstimate(
         eventsPerDay: [:], bytesPerEvent: size.bytes, bytesMeasured: size.measured, requests: 0)
     }
-    let clock = ContinuousClock()
-    let limiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
-    let caller = QueryCaller(
-      limiter: limiter, retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
     var stats = CallStats()
     let counts = try await MixpanelClient.withClient(
       configuration: config.clientConfiguration, logger: logger
@@ -66,6 +79,8 @@ public struct VolumeEstimate: Sendable, Equatable {
       let fetcher = CountFetcher(client: client, caller: caller, batchSize: 50, logger: logger)
       var names = try await fetcher.names(from: first, to: last, stats: &stats)
       if let exported = config.exportEvents { names = names.filter(exported.contains) }
+      // No names: the call failed (logged) or the days are empty; either way no volume to cut by.
+      guard !names.isEmpty else { throw Unavailable(reason: "Mixpanel named no events for \(first)…\(last)") }
       return try await fetcher.counts(names: names.sorted(), from: first, to: last, stats: &stats)
     }
     var perDay: [Day: Int] = [:]

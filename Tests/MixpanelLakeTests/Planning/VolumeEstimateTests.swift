@@ -2,6 +2,7 @@ import CalendarDay
 import Foundation
 import MixpanelFake
 import MixpanelLake
+import TestSupport
 import Testing
 
 @Suite("plan --volume: expected events, bytes and wall time")
@@ -48,5 +49,109 @@ struct VolumeEstimateTests {
       "\(result.stdout)")
     let bad = try await CLIProcess.run(["plan", "--config", "\(dir.path)/c.json", "--bandwidth", "0"])
     #expect(bad.status == 2)
+  }
+}
+
+@Suite("date_window_size auto: windows of roughly equal volume from Mixpanel's daily counts")
+struct VolumeWindowsTests {
+  static let first = Day("2024-06-01")!
+
+  static func plan(days: Int) -> WindowPlan {
+    Planner.plan(
+      startDate: first, endDate: first.adding(days: days - 1), bookmark: nil, attributionWindow: 0,
+      windowSize: 30, today: first.adding(days: 100))
+  }
+
+  static func perDay(_ counts: [Int]) -> [Day: Int] {
+    Dictionary(uniqueKeysWithValues: counts.enumerated().map { (first.adding(days: $0.offset), $0.element) })
+  }
+
+  @Test("equal days: as many windows as the events need at the ceiling, gap-free and in order")
+  func equalDays() {
+    let plan = Self.plan(days: 30)
+    let cut = Planner.cutByVolume(
+      plan, eventsPerDay: Self.perDay(Array(repeating: 1_000, count: 30)), maxEvents: 5_000, connections: 2)
+    #expect(cut.windows.count == 6 && cut.windows.allSatisfy { $0.dayCount == 5 })
+    #expect(cut.windows.first?.from == Self.first && cut.windows.last?.to == Self.first.adding(days: 29))
+    for (a, b) in zip(cut.windows, cut.windows.dropFirst()) { #expect(a.to.adding(days: 1) == b.from) }
+  }
+
+  @Test("a quiet month and a busy week: the busy days get small windows, the quiet ones one wide window")
+  func skewed() {
+    let counts = Array(repeating: 100, count: 23) + Array(repeating: 50_000, count: 7)
+    let cut = Planner.cutByVolume(
+      Self.plan(days: 30), eventsPerDay: Self.perDay(counts), maxEvents: 60_000, connections: 4)
+    let events = cut.windows.map { window in
+      (0..<window.dayCount).reduce(0) { $0 + counts[Self.first.distance(to: window.from) + $1] }
+    }
+    #expect(cut.windows.first!.dayCount >= 23, "\(cut.windows)")
+    #expect(events.allSatisfy { $0 <= 60_000 }, "\(events)")
+    #expect(cut.windows.filter { $0.from >= Self.first.adding(days: 23) }.allSatisfy { $0.dayCount == 1 })
+  }
+
+  @Test(
+    "few events: at least one window per connection, never more windows than days; a huge day stands alone")
+  func lowerBounds() {
+    let few = Planner.cutByVolume(
+      Self.plan(days: 12), eventsPerDay: Self.perDay(Array(repeating: 10, count: 12)), maxEvents: 1_000_000,
+      connections: 4)
+    #expect(few.windows.count == 4, "\(few.windows)")
+    let short = Planner.cutByVolume(
+      Self.plan(days: 2), eventsPerDay: Self.perDay([10, 10]), maxEvents: 1_000_000, connections: 8)
+    #expect(short.windows.count == 2)
+    let huge = Planner.cutByVolume(
+      Self.plan(days: 3), eventsPerDay: Self.perDay([10, 5_000_000, 10]), maxEvents: 1_000_000, connections: 1
+    )
+    #expect(huge.windows.map(\.dayCount) == [1, 1, 1])
+  }
+
+  @Test(
+    "an auto run asks the counts once, fetches windows of about max_events_per_window and equals the truth; without counts it falls back"
+  )
+  func autoRun() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 122, eventsPerDay: 300, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -20)
+    let windows = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let config = try Fixture.config(
+        lake: lake.path, server: server, start: "\(first)",
+        extra: [
+          "date_window_size": .string("auto"), "max_events_per_window": .integer(1_500),
+          "query_api_url": .string(server.baseURL),
+        ])
+      #expect(config.windowsByVolume)
+      let summary = try await Fixture.run(config)
+      #expect(server.requestLog.entries.contains { $0.path.hasSuffix("/events") })
+      return summary.windows.map { ($0.fromDate, $0.toDate, $0.rows) }
+    }
+    let truth = project.truth(from: first, to: Fixture.today)
+    #expect(
+      windows.count >= truth.total / 1_500 && windows.count <= truth.total / 1_500 + 4, "\(windows.count)")
+    #expect(windows.allSatisfy { $0.2 <= 1_500 + 400 }, "\(windows)")
+    #expect(try LakeReader(root: lake.path).census().rows == truth.byDay)
+  }
+
+  @Test(
+    "without Mixpanel's counts (the Query API failing), an auto run falls back to fixed windows and still equals the truth"
+  )
+  func fallback() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 123, eventsPerDay: 100, today: Fixture.today)
+    let first = Fixture.today.advanced(by: -9)
+    let faults = FakeFaults(seed: 1, queryServerError: FaultRule(rate: 1, maxInjections: 1_000))
+    let summary = try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      let config = try Fixture.config(
+        lake: lake.path, server: server, start: "\(first)",
+        extra: ["date_window_size": .string("auto"), "query_api_url": .string(server.baseURL)])
+      return try await ExportRun(
+        config: config, logger: Fixture.logger, clock: VirtualClock(), now: { Fixture.now }
+      )
+      .run()
+    }
+    #expect(summary.windows.count == 1, "one 30-day window covers the 10 days")
+    #expect(
+      try LakeReader(root: lake.path).census().rows == project.truth(from: first, to: Fixture.today).byDay)
   }
 }

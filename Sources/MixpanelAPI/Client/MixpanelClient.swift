@@ -22,6 +22,10 @@ public struct MixpanelClientConfiguration: Sendable {
   /// than as a failed request. Tests on busy machines widen it, so that a slow scheduler cannot
   /// turn the race into a failure.
   public var staleConnectionWindow: Duration = .seconds(1)
+  /// Connections the client may open to one host at once. AsyncHTTPClient's default is 8:
+  /// requests beyond it wait for a connection and can time out in the pool, so a run with more
+  /// windows in flight (up to Mixpanel's 100) needs at least that many.
+  public var maxConnectionsPerHost = 8
 
   public init(
     endpoints: Endpoints, credentials: Credentials, userAgent: String = "mixpanel-lake",
@@ -56,6 +60,8 @@ public struct MixpanelClient: Sendable {
         read: .seconds(Int64(configuration.requestTimeoutSeconds))),
       decompression: .enabled(limit: .none))
     httpConfiguration.httpVersion = .http1Only
+    httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(
+      8, configuration.maxConnectionsPerHost)
     return try await HTTPClient.withHTTPClient(configuration: httpConfiguration) { http in
       try await body(MixpanelClient(configuration: configuration, http: http, logger: logger))
     }

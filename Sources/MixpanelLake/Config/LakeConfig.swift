@@ -132,6 +132,8 @@ public struct LakeConfig: Sendable {
       endpoints: endpoints, credentials: credentials, userAgent: userAgent,
       requestTimeoutSeconds: requestTimeoutSeconds, acceptGzip: httpCompression, workspaceID: workspaceID)
     configuration.staleConnectionWindow = staleConnectionWindow
+    // Every window in flight, and the Query calls beside them, each on a connection of its own.
+    configuration.maxConnectionsPerHost = maxConcurrentWindows + 6
     return configuration
   }
 }

@@ -37,3 +37,43 @@ struct ProgressTests {
     #expect(line.contains("  2.3 MB/s  \(progress.lines / 2) events/s"), "\(line)")
   }
 }
+
+@Suite("Wide concurrency: every window in flight has a connection")
+struct ConnectionPoolTests {
+  @Test("12 windows at once reach the server together (the HTTP client's default pool holds 8 per host)")
+  func twelveAtOnce() async throws {
+    let lake = TemporaryDirectory()
+    let project = FakeProject(seed: 112, eventsPerDay: 50, today: Fixture.today)
+    // Every answer waits 20 s for its first byte: no request finishes while the others arrive.
+    let faults = FakeFaults(
+      seed: 2, slowFirstByte: .init(rule: FaultRule(rate: 1, maxInjections: 100), duration: .seconds(20)))
+    let reached = try await withFakeMixpanelServer(
+      project, configuration: FakeServerConfiguration(faults: faults), logger: Fixture.logger
+    ) { server in
+      let config = try Fixture.config(
+        lake: lake.path, server: server, start: "\(Fixture.today.advanced(by: -11))",
+        extra: [
+          "date_window_size": .integer(1), "max_concurrent_windows": .integer(12),
+          "export_requests_per_second": .integer(100),
+        ])
+      return try await withThrowingTaskGroup(of: Bool.self) { group in
+        group.addTask {
+          _ = try await ExportRun(config: config, logger: Fixture.logger, now: { Fixture.now }).run()
+          return false
+        }
+        group.addTask {
+          // Polls until all 12 requests arrived, for at most the 20 s the first answers wait.
+          for _ in 0..<1_500 {
+            if server.requestLog.entries.filter({ $0.path.contains("export") }).count >= 12 { return true }
+            try await Task.sleep(for: .milliseconds(10))
+          }
+          return false
+        }
+        let first = try await group.next() ?? false
+        group.cancelAll()
+        return first
+      }
+    }
+    #expect(reached, "all 12 windows were sent before any answer came")
+  }
+}

@@ -55,9 +55,7 @@ struct PlanCommand: AsyncParsableCommand {
               unavailable = error.reason
             }
             if loaded.windowsByVolume, let estimate {
-              plan = Planner.cutByVolume(
-                plan, eventsPerDay: estimate.eventsPerDay, maxEvents: loaded.maxEventsPerWindow,
-                connections: loaded.maxConcurrentWindows)
+              plan = estimate.windows(plan, config: loaded)
             }
           }
           var text = PlanText.render(plan, config: loaded, sized: volume)

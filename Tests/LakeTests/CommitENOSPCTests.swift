@@ -50,7 +50,7 @@ import Testing
         window: ManifestWindow(id: run, fromDate: "\(Self.day)", toDate: "\(Self.day)"),
         days: Self.day...Self.day, runID: run,
         settings: WriterSettings(
-          compression: .gzip, maxPartBytes: 1, commitMode: mode, failureInjector: injector))
+          compression: .gzip, maxPartBytes: 1, failureInjector: injector))
       var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(run.utf8.count + rows)
       for index in 0..<rows {
         var pad = ""
@@ -239,7 +239,7 @@ import Testing
   {
     let writer = SnapshotWriter(
       lakeRoot: lake.root, stream: "engage", runID: run, snapshotDate: TestLake.day, dated: false,
-      settings: WriterSettings(compression: .gzip, commitMode: mode, failureInjector: injector))
+      settings: WriterSettings(compression: .gzip, failureInjector: injector))
     for index in 0..<1000 { try writer.append(Array("{\"run\":\"\(run)\",\"i\":\(index)}".utf8)) }
     return writer
   }

@@ -16,6 +16,6 @@
 public enum CommitMode: String, Sendable {
   case rename, direct
 
-  /// The hidden name a part file is written under before its commit.
-  public func stagingName(for finalName: String) -> String { ".\(finalName).tmp" }
+  /// The hidden name a part file is written under before its commit (in both modes).
+  public static func stagingName(for finalName: String) -> String { ".\(finalName).tmp" }
 }

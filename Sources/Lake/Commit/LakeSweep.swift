@@ -21,22 +21,28 @@ public enum LakeSweep {
   public static func sweep(lake: String, keep: Set<String> = [], depth: Int = 3) -> Result {
     var result = Result()
     // Temporaries of atomic writes (`._state.json.tmp-<pid>`, run records) a killed run left.
-    // The root and `_runs` (LakeLayout.runs).
-    for folder in ["", "/_runs"] {
-      for name in (try? FileSystem.list(lake + folder)) ?? [] where isAtomicTemporary(name) {
-        let path = String((folder + "/" + name).dropFirst())
-        if (try? FileSystem.remove("\(lake)/\(path)")) != nil {
-          result.removed.append(path)
-        } else {
-          result.failed.append(path)
-        }
-      }
+    let top = (try? FileSystem.list(lake)) ?? []
+    let runs = FileSystem.split(LakeLayout(root: lake).runs).name
+    for name in top where isAtomicTemporary(name) {
+      remove(name, lake: lake, into: &result)
     }
-    for stream in (try? FileSystem.list(lake)) ?? []
+    for name in (try? FileSystem.list("\(lake)/\(runs)")) ?? [] where isAtomicTemporary(name) {
+      remove("\(runs)/\(name)", lake: lake, into: &result)
+    }
+    for stream in top
     where !stream.hasPrefix("_") && !stream.hasPrefix(".") && FileSystem.isDirectory("\(lake)/\(stream)") {
       sweepFolder(lake: lake, relative: stream, keep: keep, depth: depth, into: &result)
     }
     return result
+  }
+
+  /// Removes `path` (relative to the lake), noting it as removed or failed.
+  private static func remove(_ path: String, lake: String, into result: inout Result) {
+    if (try? FileSystem.remove("\(lake)/\(path)")) != nil {
+      result.removed.append(path)
+    } else {
+      result.failed.append(path)
+    }
   }
 
   /// `FileSystem.writeAtomically`'s temporary names, `.<name>.tmp-<pid>`, of a process that is
@@ -58,12 +64,7 @@ public enum LakeSweep {
       if let listed = try? ManifestStore.read(directory: directory).map({ Set($0.files.map(\.path)) }) ?? [] {
         for name in names where PartitionCommitter.isOurs(name) && !listed.contains(name) {
           let path = "\(relative)/\(name)"
-          guard !keep.contains(path) else { continue }
-          if (try? FileSystem.remove("\(lake)/\(path)")) != nil {
-            result.removed.append(path)
-          } else {
-            result.failed.append(path)
-          }
+          if !keep.contains(path) { remove(path, lake: lake, into: &result) }
         }
       }
     }

@@ -33,13 +33,11 @@ public enum ManifestStore {
     !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\0")
   }
 
-  /// Writes `manifest` into `directory` atomically (temporary file, fsync, rename), in both
-  /// commit modes: a manifest rewritten in place is an empty object for a moment on an
-  /// object-storage mount. A commit goes through ``PartitionCommitter`` instead, which orders
+  /// Writes `manifest` into `directory` atomically (temporary file, fsync, rename): a manifest
+  /// rewritten in place is an empty object for a moment on an object-storage mount. A commit goes through ``PartitionCommitter`` instead, which orders
   /// this write with the part files' renames.
   public static func write(
-    _ manifest: Manifest, directory: String, mode: CommitMode = .rename,
-    failureInjector: FailureInjector? = nil
+    _ manifest: Manifest, directory: String, failureInjector: FailureInjector? = nil
   ) throws(LakeError) {
     try FileSystem.writeAtomically(
       JSONText.encode(manifest), to: "\(directory)/\(Manifest.fileName)", failureInjector: failureInjector)

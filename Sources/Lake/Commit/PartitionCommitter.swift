@@ -7,7 +7,7 @@ import Glibc
 /// new becomes visible until the manifest is sure to be written, and a failed step undoes the
 /// steps before it.
 ///
-/// `rename` mode (part files wait under hidden names, ``CommitMode/stagingName(for:)``):
+/// Part files wait under hidden names (``CommitMode/stagingName(for:)``):
 ///
 /// 1. write the new manifest to `._manifest.json.tmp`, fsync and close it: the one step that
 ///    needs disk space, so a full disk fails here, before anything is visible;
@@ -39,7 +39,7 @@ enum PartitionCommitter {
   /// Steps 1–3: on return `_manifest.json` is the new one and the new part files are visible
   /// (the partition is committed); when it throws, the folder shows what it showed before.
   static func switchOver(
-    _ manifest: Manifest, directory: String, mode: CommitMode, failureInjector: FailureInjector?
+    _ manifest: Manifest, directory: String, failureInjector: FailureInjector?
   ) throws(LakeError) {
     try FileSystem.makeDirectories(directory)
     let bytes = JSONText.encode(manifest)
@@ -54,7 +54,7 @@ enum PartitionCommitter {
     do {
       for file in manifest.files {
         try FileSystem.rename(
-          "\(directory)/\(mode.stagingName(for: file.path))", to: "\(directory)/\(file.path)",
+          "\(directory)/\(CommitMode.stagingName(for: file.path))", to: "\(directory)/\(file.path)",
           failureInjector: failureInjector)
         renamed.append(file.path)
       }
@@ -62,7 +62,7 @@ enum PartitionCommitter {
         temporary, to: "\(directory)/\(Manifest.fileName)", failureInjector: failureInjector)
     } catch {
       try? FileSystem.remove(temporary)
-      let left = undo(renamed, directory: directory, mode: mode)
+      let left = undo(renamed, directory: directory)
       throw error.noting(unchanged(directory, left: left))
     }
   }
@@ -138,11 +138,11 @@ enum PartitionCommitter {
 
   /// Renames part files back to their hidden names, deleting any that will not go back; returns
   /// the paths of those still visible.
-  private static func undo(_ names: [String], directory: String, mode: CommitMode) -> [String] {
+  private static func undo(_ names: [String], directory: String) -> [String] {
     var left: [String] = []
     for name in names.reversed() {
       let path = "\(directory)/\(name)"
-      if (try? FileSystem.rename(path, to: "\(directory)/\(mode.stagingName(for: name))")) == nil,
+      if (try? FileSystem.rename(path, to: "\(directory)/\(CommitMode.stagingName(for: name))")) == nil,
         (try? FileSystem.remove(path)) == nil
       {
         left.append(path)

@@ -25,7 +25,7 @@ public enum PartitionRemoval {
       window: ManifestWindow(id: "reset-\(runID)", fromDate: "", toDate: ""), runID: runID,
       committedAt: committedAt, compression: old?.compression ?? "", rows: 0, bytes: 0, uncompressedBytes: 0,
       minTime: nil, maxTime: nil, files: [])
-    try PartitionCommitter.switchOver(empty, directory: directory, mode: .rename, failureInjector: nil)
+    try PartitionCommitter.switchOver(empty, directory: directory, failureInjector: nil)
     try PartitionCommitter.cleanUp(empty, directory: directory, failureInjector: nil)
     try FileSystem.remove("\(directory)/\(Manifest.fileName)")
     FileSystem.removeEmptyDirectory(directory)

@@ -99,8 +99,9 @@ public final class LakeLease: Sendable {
   /// third of its time has passed.
   public func check() throws(LakeError) {
     let mine = holder
-    guard let found = try Self.read(path), found.runID == mine.runID else {
-      let who = (try? Self.read(path)).flatMap { $0 }.map(\.described) ?? "nobody (the file is gone)"
+    let found = try Self.read(path)
+    guard let found, found.runID == mine.runID else {
+      let who = found.map(\.described) ?? "nobody (the file is gone or unreadable)"
       throw .usage(
         "this run lost the lake's lease \(path) to \(who); it stopped before replacing anything: "
           + "let the other run finish, then run again")

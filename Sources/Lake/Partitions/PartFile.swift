@@ -25,10 +25,10 @@ final class PartFile {
 
   init(
     directory: String, finalName: String, compression: Compression, level: Int,
-    commitMode: CommitMode = .rename, failureInjector: FailureInjector?
+    failureInjector: FailureInjector?
   ) throws(LakeError) {
     self.finalName = finalName
-    self.temporaryPath = "\(directory)/\(commitMode.stagingName(for: finalName))"
+    self.temporaryPath = "\(directory)/\(CommitMode.stagingName(for: finalName))"
     do {
       self.compressor = try StreamingCompressor(compression, level: level)
     } catch {

@@ -51,7 +51,7 @@ final class PartitionWriter {
     nextSequence += 1
     let part = try PartFile(
       directory: directory, finalName: name, compression: settings.compression,
-      level: settings.level, commitMode: settings.commitMode, failureInjector: settings.failureInjector)
+      level: settings.level, failureInjector: settings.failureInjector)
     current = part
     return part
   }
@@ -84,7 +84,7 @@ final class PartitionWriter {
     current?.discard()
     current = nil
     for file in finished {
-      try? FileSystem.remove("\(directory)/\(settings.commitMode.stagingName(for: file.path))")
+      try? FileSystem.remove("\(directory)/\(CommitMode.stagingName(for: file.path))")
     }
     finished = []
     // A folder this writer created for a day that was never committed goes too (rmdir removes
@@ -102,16 +102,13 @@ public struct WriterSettings: Sendable {
   /// At most this many parts of one window are open at once; the least recently used is closed.
   public var maxOpenParts: Int
   public var failureInjector: FailureInjector?
-  public var commitMode: CommitMode
   /// Checked right before each partition commit (the run's lease); nil: none.
   public var fence: CommitFence?
 
   public init(
     compression: Compression = .zstd, level: Int? = nil, maxPartBytes: Int = 256 << 20,
-    maxOpenParts: Int = 3, commitMode: CommitMode = .rename, failureInjector: FailureInjector? = nil,
-    fence: CommitFence? = nil
+    maxOpenParts: Int = 3, failureInjector: FailureInjector? = nil, fence: CommitFence? = nil
   ) {
-    self.commitMode = commitMode
     self.fence = fence
     self.compression = compression
     self.level = level ?? compression.defaultLevel

@@ -150,7 +150,7 @@ public final class WindowWriter {
       let directory = "\(lakeRoot)/\(entry.relative)"
       try settings.fence?.check()
       try PartitionCommitter.switchOver(
-        manifest, directory: directory, mode: settings.commitMode, failureInjector: settings.failureInjector)
+        manifest, directory: directory, failureInjector: settings.failureInjector)
       // Committed: its files now belong to the partition, and a later discard must not touch them
       // (they have their final names now), even if the clean-up below fails.
       entry.writer?.markCommitted()

@@ -77,7 +77,7 @@ public final class SnapshotWriter {
     let directory = "\(lakeRoot)/\(relativePath)"
     try settings.fence?.check()
     try PartitionCommitter.switchOver(
-      manifest, directory: directory, mode: settings.commitMode, failureInjector: settings.failureInjector)
+      manifest, directory: directory, failureInjector: settings.failureInjector)
     committed = true
     writer.markCommitted()
     try PartitionCommitter.cleanUp(manifest, directory: directory, failureInjector: settings.failureInjector)
@@ -103,12 +103,12 @@ public final class SnapshotWriter {
 
   /// Where a finished part file waits under its temporary name.
   public func temporaryPath(of file: ManifestFile) -> String {
-    "\(lakeRoot)/\(relativePath)/\(settings.commitMode.stagingName(for: file.path))"
+    "\(lakeRoot)/\(relativePath)/\(CommitMode.stagingName(for: file.path))"
   }
 
   /// Where a part file kept by ``keepForResume()`` in `rename` mode waits, in `partition`.
   public static func keptPath(lakeRoot: String, partition: String, file: ManifestFile) -> String {
-    "\(lakeRoot)/\(partition)/\(CommitMode.rename.stagingName(for: file.path))"
+    "\(lakeRoot)/\(partition)/\(CommitMode.stagingName(for: file.path))"
   }
 
   /// Deletes every temporary file this snapshot wrote; the committed table stays as it was.

@@ -106,6 +106,8 @@ public enum ConfigLoader {
       overrides.streams ?? values.stringList("streams") ?? [StreamName.export.name])
     let lake = try overrides.lake ?? values.string("lake") ?? "./lake"
     guard !lake.isEmpty else { throw ConfigError.invalid("lake", "expected a directory path") }
+    // Both modes commit alike now (CommitMode); the key is still checked, so a typo is an error.
+    _ = try commitMode(values)
     var config = LakeConfig(
       credentials: credentials, region: region,
       endpoints: Endpoints(
@@ -134,7 +136,6 @@ public enum ConfigLoader {
         maxConcurrent: try values.int("export_max_concurrent", range: 1...10_000) ?? 100),
       maxAttempts: try values.int("max_attempts", range: 1...100) ?? 6,
       recordFormat: try recordFormat(values),
-      commitMode: try commitMode(values),
       exportColumns: nil,
       dedupe: try values.bool("dedupe") ?? false,
       httpCompression: try values.bool("http_compression") ?? true,

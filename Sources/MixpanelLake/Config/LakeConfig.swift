@@ -62,8 +62,6 @@ public struct LakeConfig: Sendable {
   public var maxAttempts: Int
   /// `raw` keeps Mixpanel's lines byte for byte; `flat` lifts properties to columns.
   public var recordFormat: RecordFormat
-  /// `rename` (local disks) or `direct` (object-storage mounts, where rename is a copy).
-  public var commitMode: CommitMode
   /// Flat-record columns to keep (from `export --catalog`); nil keeps every column.
   public var exportColumns: ColumnSelection?
   /// Drop repeats of (event, distinct_id, time, $insert_id) within a day.
@@ -124,7 +122,7 @@ public struct LakeConfig: Sendable {
   public var writerSettings: WriterSettings {
     WriterSettings(
       compression: compression, level: compressionLevel, maxPartBytes: maxPartBytes,
-      commitMode: commitMode, failureInjector: failureInjector, fence: commitFence)
+      failureInjector: failureInjector, fence: commitFence)
   }
 
   public var clientConfiguration: MixpanelClientConfiguration {

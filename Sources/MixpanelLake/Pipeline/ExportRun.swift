@@ -57,9 +57,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     do {
       let estimate = try await VolumeEstimate.fetch(
         config: config, plan: plan, caller: caller, logger: logger)
-      let cut = Planner.cutByVolume(
-        plan, eventsPerDay: estimate.eventsPerDay, maxEvents: config.maxEventsPerWindow,
-        connections: config.maxConcurrentWindows)
+      let cut = estimate.windows(plan, config: config)
       logger.info(
         "plan.sized_by_volume",
         metadata: [

@@ -40,6 +40,14 @@ public struct VolumeEstimate: Sendable, Equatable {
 
   public func bytes(_ window: DayWindow) -> Int { events(window) * bytesPerEvent }
 
+  /// `plan`'s days cut by these counts as `config` asks (`max_events_per_window`, one window at
+  /// least per `max_concurrent_windows`).
+  public func windows(_ plan: WindowPlan, config: LakeConfig) -> WindowPlan {
+    Planner.cutByVolume(
+      plan, eventsPerDay: eventsPerDay, maxEvents: config.maxEventsPerWindow,
+      connections: config.maxConcurrentWindows)
+  }
+
   /// Estimated wall time of `plan` in seconds: the largest of the limits' floor, all bytes
   /// over the connections in use at `bandwidth` bytes/s each, and the largest window over one
   /// connection (a window is one request).

@@ -121,7 +121,9 @@ public struct LakeReport: Sendable {
     guard FileSystem.isDirectory(lake) else {
       throw .usage("no lake directory at \(lake); check --lake")
     }
-    let latest = try latestRunID(lake: lake)
+    // One read of `_runs/`: the table of runs, and the newest run's id for the replaced days.
+    let runs = try runs(lake: lake)
+    let latest = runs.first?.runID
     var unreadable: [String] = []
     var byStream: [String: [(LakePartition, Manifest)]] = [:]
     var order: [String] = []
@@ -139,7 +141,7 @@ public struct LakeReport: Sendable {
     }
     let streams = order.map { stream(named: $0, byStream[$0]!, latest: latest) }
     var report = LakeReport(lake: lake, latestRunID: latest, streams: streams, unreadable: unreadable)
-    report.runs = runs(lake: lake)
+    report.runs = Array(runs.prefix(runsShown))
     return report
   }
 
@@ -172,42 +174,18 @@ public struct LakeReport: Sendable {
     return entry
   }
 
-  /// The run records of `_runs/`, newest first; records that cannot be read are left out.
-  static func runs(lake: String) -> [RunEntry] {
+  /// The run records of `_runs/`, newest first (latest `started_at`, then run id); records
+  /// that cannot be read are left out.
+  static func runs(lake: String) throws(LakeError) -> [RunEntry] {
     let directory = LakeLayout(root: lake).runs
     var runs: [RunEntry] = []
-    for name in (try? FileSystem.list(directory)) ?? [] where name.hasSuffix(".json") && !name.hasPrefix(".")
-    {
+    for name in try FileSystem.list(directory) where name.hasSuffix(".json") && !name.hasPrefix(".") {
       guard let bytes = try? FileSystem.read("\(directory)/\(name)"),
         var run = try? JSONDecoder().decode(RunEntry.self, from: Data(bytes))
       else { continue }
-      for kind in ["full_table", "daily", "reset"] where name.hasSuffix("-\(kind).json") { run.kind = kind }
+      for kind in RunRecord.suffixes where name.hasSuffix("-\(kind).json") { run.kind = kind }
       runs.append(run)
     }
-    return Array(
-      runs.sorted { ($0.startedAt ?? "", $0.runID, $0.kind) > ($1.startedAt ?? "", $1.runID, $1.kind) }
-        .prefix(runsShown))
-  }
-
-  /// The `run_id` of the newest `_runs/*.json` (latest `started_at`, then name).
-  static func latestRunID(lake: String) throws(LakeError) -> String? {
-    struct Record: Decodable {
-      var runID: String
-      var startedAt: String?
-      enum CodingKeys: String, CodingKey {
-        case runID = "run_id"
-        case startedAt = "started_at"
-      }
-    }
-    let directory = LakeLayout(root: lake).runs
-    var newest: (startedAt: String, runID: String)?
-    for name in try FileSystem.list(directory) where name.hasSuffix(".json") && !name.hasPrefix(".") {
-      guard let bytes = try? FileSystem.read("\(directory)/\(name)"),
-        let record = try? JSONDecoder().decode(Record.self, from: Data(bytes))
-      else { continue }
-      let candidate = (record.startedAt ?? "", record.runID)
-      if newest.map({ candidate > $0 }) ?? true { newest = candidate }
-    }
-    return newest?.runID
+    return runs.sorted { ($0.startedAt ?? "", $0.runID, $0.kind) > ($1.startedAt ?? "", $1.runID, $1.kind) }
   }
 }

@@ -101,7 +101,7 @@ public struct LakeExport<C: Clock>: Sendable where C.Duration == Duration {
     var keep = Set<String>()
     if let checkpoint = EngageCheckpoint.read(lake: config.lake) {
       for file in checkpoint.files {
-        keep.insert("\(checkpoint.partition)/\(config.commitMode.stagingName(for: file.path))")
+        keep.insert("\(checkpoint.partition)/\(CommitMode.stagingName(for: file.path))")
       }
     }
     let result = LakeSweep.sweep(lake: config.lake, keep: keep)

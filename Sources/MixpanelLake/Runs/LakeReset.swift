@@ -18,6 +18,9 @@ public import Logging
 /// is removed and the next plan starts at `start_date`. Full-table streams are reset whole
 /// (their current copy and their snapshots; engage's interrupted pass too).
 public enum LakeReset {
+  /// The end of a reset's record name, `_runs/<run-id>-reset.json`.
+  static let fileSuffix = "reset"
+
   /// What a reset did; written to `_runs/<run-id>-reset.json`.
   public struct Record: Sendable, Encodable, Equatable {
     public var runID: String
@@ -96,9 +99,7 @@ public enum LakeReset {
     }
     if stream == .engage { EngageCheckpoint.remove(lake: config.lake) }
     try SuccessMarker.clear(lake: config.lake)
-    let directory = LakeLayout(root: config.lake).runs
-    try FileSystem.makeDirectories(directory)
-    try FileSystem.writeAtomically(JSONText.encode(record), to: "\(directory)/\(runID)-reset.json")
+    try RunRecord.write(record, lake: config.lake, runID: runID, suffix: fileSuffix)
     logger.notice(
       "reset.done",
       metadata: [

@@ -86,10 +86,7 @@ public struct QueryStreamsSummary<Record: QueryStreamRecord>: Sendable, Encodabl
 
   /// Writes the summary to `_runs/<run-id>-<suffix>.json`, atomically.
   func write(lake: String) throws {
-    let directory = LakeLayout(root: lake).runs
-    try FileSystem.makeDirectories(directory)
-    try FileSystem.writeAtomically(
-      JSONText.encode(self), to: "\(directory)/\(runID)-\(Record.fileSuffix).json")
+    try RunRecord.write(self, lake: lake, runID: runID, suffix: Record.fileSuffix)
   }
 }
 

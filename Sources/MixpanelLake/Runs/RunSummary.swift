@@ -151,8 +151,6 @@ public struct RunSummary: Sendable, Encodable {
   }
 
   static func write(_ summary: RunSummary, lake: String) throws {
-    let directory = LakeLayout(root: lake).runs
-    try FileSystem.makeDirectories(directory)
-    try FileSystem.writeAtomically(JSONText.encode(summary), to: "\(directory)/\(summary.runID).json")
+    try RunRecord.write(summary, lake: lake, runID: summary.runID)
   }
 }

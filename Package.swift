@@ -98,7 +98,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "CalendarDayTests", dependencies: ["CalendarDay"]),
     .testTarget(name: "NDJSONTests", dependencies: ["NDJSON"]),
-    .testTarget(name: "LakeTests", dependencies: ["Lake", "NDJSON", "CalendarDay", "MixpanelFake"]),
+    .testTarget(name: "LakeTests", dependencies: ["Lake", "NDJSON", "CalendarDay", "MixpanelFake", "CZstd"]),
     .testTarget(
       name: "MixpanelAPITests", dependencies: ["MixpanelAPI", "CalendarDay", "MixpanelFake", "TestSupport"]),
     .testTarget(

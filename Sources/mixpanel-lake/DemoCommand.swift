@@ -50,8 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
         let config = try ConfigLoader.parse(
           [
             "api_secret": .string(project.apiSecret), "start_date": .string("\(first)"),
-            "export_api_url": .string(server.baseURL), "lake": .string(lake),
-            "compression": .string(compression), "date_window_size": .integer(30),
+            "export_api_url": .string(server.baseURL), "query_api_url": .string(server.baseURL),
+            "lake": .string(lake), "compression": .string(compression),
           ])
         return try await LakeExport(config: config, logger: logger).run()
       }

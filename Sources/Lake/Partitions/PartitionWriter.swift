@@ -51,7 +51,8 @@ final class PartitionWriter {
     nextSequence += 1
     let part = try PartFile(
       directory: directory, finalName: name, compression: settings.compression,
-      level: settings.level, failureInjector: settings.failureInjector)
+      level: settings.level, memory: settings.memory, maxPartBytes: settings.maxPartBytes,
+      failureInjector: settings.failureInjector)
     current = part
     return part
   }
@@ -104,12 +105,16 @@ public struct WriterSettings: Sendable {
   public var failureInjector: FailureInjector?
   /// Checked right before each partition commit (the run's lease); nil: none.
   public var fence: CommitFence?
+  /// The frame budget and compression contexts zstd parts share (one per run).
+  public var memory: PartMemory
 
   public init(
     compression: Compression = .zstd, level: Int? = nil, maxPartBytes: Int = 256 << 20,
-    maxOpenParts: Int = 3, failureInjector: FailureInjector? = nil, fence: CommitFence? = nil
+    maxOpenParts: Int = 3, failureInjector: FailureInjector? = nil, fence: CommitFence? = nil,
+    memory: PartMemory = PartMemory()
   ) {
     self.fence = fence
+    self.memory = memory
     self.compression = compression
     self.level = level ?? compression.defaultLevel
     self.maxPartBytes = maxPartBytes

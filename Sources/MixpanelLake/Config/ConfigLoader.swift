@@ -19,7 +19,8 @@ public enum ConfigLoader {
     "lake", "state", "compression", "compression_level", "max_concurrent_windows", "max_part_bytes",
     "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
     "streams", "projects", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
-    "max_attempts", "max_retry_wait", "max_consecutive_failures", "http_compression", "record_format",
+    "max_attempts", "max_retry_wait", "max_consecutive_failures", "memory_budget_mb", "http_compression",
+    "record_format",
     "dedupe", "commit_mode", "history_days", "export_key", "malformed_lines", "singer_types",
     "lease_seconds", "max_events_per_window",
     // full-table streams (engage, cohorts, cohort_members, annotations)
@@ -127,7 +128,9 @@ public enum ConfigLoader {
         ?? 300,
       lake: lake, statePath: try overrides.statePath ?? values.string("state"),
       compression: compression, compressionLevel: level,
-      maxConcurrentWindows: try values.int("max_concurrent_windows", range: 1...100) ?? 4,
+      // Absent: as many as Mixpanel allows at once; the plan and the limiter decide the rest.
+      maxConcurrentWindows: try values.int("max_concurrent_windows", range: 1...100)
+        ?? min(100, try values.int("export_max_concurrent", range: 1...10_000) ?? 100),
       maxPartBytes: try values.int("max_part_bytes", range: 1 << 16...(1 << 40)) ?? 256 << 20,
       streams: streams,
       exportRateLimit: RateLimitPolicy(
@@ -168,11 +171,16 @@ public enum ConfigLoader {
     config.windowsByVolume = try windowsByVolume(values)
     config.maxEventsPerWindow =
       try values.int("max_events_per_window", range: 1_000...1_000_000_000) ?? 1_000_000
+    if let megabytes = try values.int("memory_budget_mb", range: 8...65_536) {
+      config.partMemory = PartMemory(budget: megabytes << 20)
+    }
   }
 
-  /// `date_window_size: "auto"`: windows sized by Mixpanel's daily counts.
+  /// `date_window_size` absent or `"auto"`: windows sized by Mixpanel's daily counts; a number
+  /// keeps fixed windows (tap-mixpanel's meaning).
   private static func windowsByVolume(_ values: ConfigValues) throws -> Bool {
-    (try? values.string("date_window_size"))?.lowercased() == "auto"
+    if (try? values.string("date_window_size"))?.lowercased() == "auto" { return true }
+    return try values.int("date_window_size", range: 1...366) == nil
   }
 
   /// `name`'s value among `choices` (the first is the default), as true for the second.

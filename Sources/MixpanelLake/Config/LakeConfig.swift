@@ -92,6 +92,9 @@ public struct LakeConfig: Sendable {
   /// (`max_consecutive_failures`): a wrong region or a day too large for one request fails every
   /// request alike, and retrying them all would burn hours of the hourly budget.
   public var maxConsecutiveFailures: Int = 12
+  /// What zstd parts of all windows in flight may hold before compressing (`memory_budget_mb`),
+  /// and the contexts they share; one instance for every run made from this config.
+  public var partMemory = PartMemory()
 
   /// The export's retry policy: `max_attempts` and `max_retry_wait`.
   public var exportRetryPolicy: RetryPolicy {
@@ -122,7 +125,7 @@ public struct LakeConfig: Sendable {
   public var writerSettings: WriterSettings {
     WriterSettings(
       compression: compression, level: compressionLevel, maxPartBytes: maxPartBytes,
-      failureInjector: failureInjector, fence: commitFence)
+      failureInjector: failureInjector, fence: commitFence, memory: partMemory)
   }
 
   public var clientConfiguration: MixpanelClientConfiguration {

@@ -7,6 +7,7 @@ public final class ExportProgress: Sendable {
   private let lineCount = Atomic<Int>(0)
   private let windows = Atomic<Int>(0)
   private let active = Atomic<Int>(0)
+  private let peak = Atomic<Int>(0)
 
   public init() {}
 
@@ -18,10 +19,15 @@ public final class ExportProgress: Sendable {
   public var windowsCommitted: Int { windows.load(ordering: .relaxed) }
   /// Windows whose request is running now (sent, answer being read or committed).
   public var windowsInFlight: Int { active.load(ordering: .relaxed) }
+  /// The most windows in flight at once so far.
+  public var peakWindowsInFlight: Int { peak.load(ordering: .relaxed) }
 
   func add(bytes count: Int) { bytes.add(count, ordering: .relaxed) }
   func add(lines count: Int) { lineCount.add(count, ordering: .relaxed) }
   func windowCommitted() { windows.add(1, ordering: .relaxed) }
-  func windowStarted() { active.add(1, ordering: .relaxed) }
+  func windowStarted() {
+    let now = active.add(1, ordering: .relaxed).newValue
+    _ = peak.max(now, ordering: .relaxed)
+  }
   func windowEnded() { active.subtract(1, ordering: .relaxed) }
 }

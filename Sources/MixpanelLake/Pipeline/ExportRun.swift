@@ -88,7 +88,13 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
     let counter = QueryCaller(
       limiter: queryLimiter ?? RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger),
       retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
-    let plan = try await sizedByVolume(try plan(), caller: counter)
+    // Sizing windows is worth a second try, not an hour of backoff: past that, fixed windows.
+    let sizing = QueryCaller(
+      limiter: counter.limiter,
+      retryPolicy: RetryPolicy(
+        maxAttempts: 2, baseDelay: .seconds(2), transientBaseDelay: .seconds(2), maxRetryWait: .seconds(30)),
+      clock: clock, logger: logger)
+    let plan = try await sizedByVolume(try plan(), caller: sizing)
     warnAtStart(plan)
     let started = now()
     let runID = RunSummary.makeRunID(started)

@@ -13,6 +13,9 @@ import MixpanelAPI
 /// project created after 2023), and `export_where` is not applied to the counts.
 public struct VolumeEstimate: Sendable, Equatable {
   public static let defaultBytesPerEvent = 1_000
+  /// What one export connection is assumed to move, in bytes/s, where nothing better is known
+  /// (`plan --bandwidth`'s default): the planner's guess at real Mixpanel, not a measurement.
+  public static let assumedBandwidth = 2_000_000.0
 
   /// No counts to estimate from.
   public struct Unavailable: Error, CustomStringConvertible, Sendable {
@@ -40,12 +43,28 @@ public struct VolumeEstimate: Sendable, Equatable {
 
   public func bytes(_ window: DayWindow) -> Int { events(window) * bytesPerEvent }
 
-  /// `plan`'s days cut by these counts as `config` asks (`max_events_per_window`, one window at
-  /// least per `max_concurrent_windows`).
+  /// `plan`'s days cut by these counts as `config` asks: at most `max_events_per_window` a
+  /// window where days allow, and at least ``connections(_:config:)`` windows.
   public func windows(_ plan: WindowPlan, config: LakeConfig) -> WindowPlan {
     Planner.cutByVolume(
       plan, eventsPerDay: eventsPerDay, maxEvents: config.maxEventsPerWindow,
-      connections: config.maxConcurrentWindows)
+      connections: connections(plan, config: config))
+  }
+
+  /// The connections worth opening for `plan`, the fewest of:
+  /// - `max_concurrent_windows`;
+  /// - 90 % of the hourly request budget (the rest is kept for retries and splits), so that a
+  ///   run whose windows all fit in one hour never waits for the next;
+  /// - the count that ends soonest when requests start at `requests_per_second` and each
+  ///   connection moves ``assumedBandwidth``: n windows end near n / rate + bytes / (n × bandwidth),
+  ///   least at n = √(rate × bytes / bandwidth). A small project is not cut into more windows than
+  ///   the per-second ramp lets start before they would have ended.
+  public func connections(_ plan: WindowPlan, config: LakeConfig) -> Int {
+    let total = Double(plan.windows.reduce(0) { $0 + bytes($1) })
+    let rate = Double(config.exportRateLimit.requestsPerSecond ?? 1_000)
+    let soonest = Int((rate * total / Self.assumedBandwidth).squareRoot().rounded(.up))
+    let hourly = config.exportRateLimit.requestsPerHour.map { max(1, $0 * 9 / 10) } ?? Int.max
+    return max(1, min(config.maxConcurrentWindows, hourly, soonest))
   }
 
   /// Estimated wall time of `plan` in seconds: the largest of the limits' floor, all bytes

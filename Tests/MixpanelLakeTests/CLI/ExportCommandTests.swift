@@ -100,7 +100,7 @@ struct ExportCommandTests {
     let project = FakeProject(seed: 1, eventsPerDay: 10, today: FakeDay.todayUTC())
     try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
       let config = try Self.writeConfig(
-        #"{"start_date": "\#(FakeDay.todayUTC().advanced(by: -2))", "export_api_url": "\#(server.baseURL)", "lake": "\#(dir.path)/lake"}"#,
+        #"{"start_date": "\#(FakeDay.todayUTC().advanced(by: -2))", "export_api_url": "\#(server.baseURL)", "query_api_url": "\#(server.baseURL)", "lake": "\#(dir.path)/lake"}"#,
         in: dir.path)
       let result = try await CLIProcess.run(
         ["export", "--config", config, "--quiet"], environment: ["MIXPANEL_API_SECRET": "not-the-secret"])

@@ -38,12 +38,27 @@ struct ConfigLoaderTests {
     #expect(config.exportDayZone == "UTC")
   }
 
-  @Test("defaults: 30-day windows, 5-day attribution, zstd level 3, 4 windows in flight, ./lake")
+  @Test(
+    "defaults: windows cut by volume (30 days without counts), 5-day attribution, zstd level 3, as many windows in flight as Mixpanel allows, a 64 MiB frame budget, ./lake"
+  )
   func defaults() throws {
     let config = try Self.parse(#"{"api_secret": "abc", "start_date": "2024-01-01"}"#)
-    #expect(config.dateWindowSize == 30 && config.attributionWindow == 5)
+    #expect(config.windowsByVolume && config.dateWindowSize == 30 && config.attributionWindow == 5)
     #expect(config.compression == .zstd && config.compressionLevel == 3)
-    #expect(config.maxConcurrentWindows == 4 && config.lake == "./lake")
+    #expect(config.maxConcurrentWindows == 100 && config.lake == "./lake")
+    #expect(config.partMemory.budget == 64 << 20)
+    // export_max_concurrent bounds the default; explicit values keep their meaning.
+    let lowered = try Self.parse(
+      #"{"api_secret": "abc", "start_date": "2024-01-01", "export_max_concurrent": 20}"#)
+    #expect(lowered.maxConcurrentWindows == 20)
+    let explicit = try Self.parse(
+      #"{"api_secret": "abc", "start_date": "2024-01-01", "date_window_size": "7", "max_concurrent_windows": 4, "memory_budget_mb": 32}"#
+    )
+    #expect(!explicit.windowsByVolume && explicit.dateWindowSize == 7 && explicit.maxConcurrentWindows == 4)
+    #expect(explicit.partMemory.budget == 32 << 20)
+    #expect(
+      Self.error(#"{"api_secret": "abc", "start_date": "2024-01-01", "memory_budget_mb": 2}"#)?.key
+        == "memory_budget_mb")
   }
 
   @Test("MIXPANEL_API_SECRET overrides the file; service accounts need project_id")

@@ -27,6 +27,35 @@ struct VolumeEstimateTests {
     #expect(estimate.wallSeconds(plan: plan, connections: 4, bandwidth: 1_000_000, floorSeconds: 60) == 60)
   }
 
+  @Test(
+    "connections: the fewest of max_concurrent_windows, 90 % of the hourly budget and the count that ends soonest under the per-second ramp"
+  )
+  func connections() throws {
+    let first = try #require(Day("2024-06-01"))
+    let plan = Planner.plan(
+      startDate: first, endDate: first.adding(days: 99), bookmark: nil, attributionWindow: 0, windowSize: 30,
+      today: first.adding(days: 200))
+    // 100 days × 1,000 events × 1,000 B: 100 MB.
+    let estimate = VolumeEstimate(
+      eventsPerDay: Dictionary(uniqueKeysWithValues: (0..<100).map { (first.adding(days: $0), 1_000) }),
+      bytesPerEvent: 1_000, bytesMeasured: true, requests: 2)
+    func config(_ extra: String) throws -> LakeConfig {
+      try ConfigLoaderTests.parse(#"{"api_secret": "s", "start_date": "2024-06-01"\#(extra)}"#)
+    }
+    // Mixpanel's limits: 3/s ramp at 2 MB/s a connection: √(3 × 100 MB / 2 MB/s) = 12.2 → 13.
+    #expect(estimate.connections(plan, config: try config("")) == 13)
+    #expect((13...15).contains(estimate.windows(plan, config: try config("")).windows.count))
+    // The per-second limit lifted: 60/hour leaves 54 (the rest for retries).
+    #expect(estimate.connections(plan, config: try config(#", "export_requests_per_second": 1000"#)) == 54)
+    // And the hourly one too: every connection Mixpanel allows at once.
+    #expect(
+      estimate.connections(
+        plan,
+        config: try config(#", "export_requests_per_second": 1000, "export_requests_per_hour": 100000"#))
+        == 100)
+    #expect(estimate.connections(plan, config: try config(#", "max_concurrent_windows": 4"#)) == 4)
+  }
+
   @Test("the binary: plan --volume counts the plan's events as Mixpanel does and prints the estimate")
   func binary() async throws {
     let dir = TemporaryDirectory()
@@ -45,7 +74,7 @@ struct VolumeEstimateTests {
     #expect(result.stdout.contains("Query requests): \(events) events"), "\(result.stdout)")
     #expect(result.stdout.contains("B/event assumed (no export in the lake yet)"), "\(result.stdout)")
     #expect(
-      result.stdout.contains("estimated wall time at 0.5 MB/s per connection, 4 windows at once"),
+      result.stdout.contains("estimated wall time at 0.5 MB/s per connection, 3 windows at once"),
       "\(result.stdout)")
     let bad = try await CLIProcess.run(["plan", "--config", "\(dir.path)/c.json", "--bandwidth", "0"])
     #expect(bad.status == 2)

@@ -35,13 +35,19 @@ enum Fixture {
 
   static func config(
     lake: String, server: FakeServerHandle, start: String, end: String? = nil,
-    extra: [String: JSONNode] = [:]
+    extra: [String: JSONNode] = [:], fixedWindows: Bool = true
   ) throws -> LakeConfig {
     var object: [String: JSONNode] = [
       "api_secret": .string(server.project.apiSecret), "start_date": .string(start),
       "export_api_url": .string(server.baseURL), "lake": .string(lake),
     ]
     if let end { object["end_date"] = .string(end) }
+    // The windows these tests were written for: fixed 30-day windows, 4 at once. The defaults
+    // (windows cut by volume, as many at once as Mixpanel allows) have tests of their own.
+    if fixedWindows {
+      object["date_window_size"] = .number("30")
+      object["max_concurrent_windows"] = .number("4")
+    }
     for (key, value) in extra { object[key] = value }
     return try ConfigLoader.parse(object)
   }

@@ -2,13 +2,14 @@
 # End-to-end throughput and memory of mixpanel-lake against baselines measured in the same run.
 #
 #   Benchmarks/compare.sh [DAYS] [EVENTS_PER_DAY]      (default 30 × 20000, about 540 MB of NDJSON)
-#   env: SCENARIOS=throughput,slow,year (which to run; default all three), RECORD_FORMAT=flat,
+#   env: SCENARIOS=throughput,slow,year,backfill (which to run; default all four), RECORD_FORMAT=flat,
 #        DEDUPE=true, HTTP_GZIP=true, WINDOW=days, CONCURRENCY=windows in flight, SCRATCH=build dir,
 #        REPEAT=rounds of the throughput timings (default 3; each figure is the best round)
 #
 # Serves the data set from the fake Mixpanel on loopback, then, on the same bytes:
 #   - curl → /dev/null            how fast the fake serves (must be ≥ 3× the exporter)
 #   - zstd -3 -T1, gzip -6        the single-core codec baselines
+#   - curl | zstd -3 -T1 > file   the shell pipeline, identity and --compressed transfer
 #   - mixpanel-lake export (zstd and gzip) under /usr/bin/time -v: wall time, peak RSS
 # and prints events/s, MB/s and the ratios issue 7 asks for. Figures are ratios because these
 # machines are noisy; absolute numbers are only for orientation. Mixpanel's rate limits are lifted
@@ -28,7 +29,7 @@ BIN=$SCRATCH/release/mixpanel-lake
 PORT=$((20000 + RANDOM % 20000))
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc -l; }
-has() { [[ ",${SCENARIOS:-throughput,slow,year}," == *",$1,"* ]]; }
+has() { [[ ",${SCENARIOS:-throughput,slow,year,backfill}," == *",$1,"* ]]; }
 if has throughput; then
 $BIN fake-server --port "$PORT" --events-per-day "$EPD" --seed 7 --today "$TODAY" --api-secret bench-secret \
   >"$WORK/fake.log" 2>&1 &
@@ -41,14 +42,14 @@ curl -sf -u bench-secret: "$URL" -o "$WORK/data.jsonl"   # warm the fake's cache
 BYTES=$(stat -c %s "$WORK/data.jsonl")
 EVENTS=$(wc -l <"$WORK/data.jsonl")
 
-run_export() { # $1 = compression; prints "seconds rss_kb cpu_seconds"
+run_export() { # $1 = compression, $2 = gzip transfer (default HTTP_GZIP); prints "seconds rss_kb cpu_seconds"
   rm -rf "$WORK/lake"
   cat >"$WORK/config.json" <<JSON
 {"api_secret": "bench-secret", "start_date": "$FROM", "end_date": "$TODAY",
  "export_api_url": "http://127.0.0.1:$PORT", "lake": "$WORK/lake", "compression": "$1",
  "date_window_size": ${WINDOW:-1}, "max_concurrent_windows": ${CONCURRENCY:-4},
  "export_requests_per_second": 1000, "export_requests_per_hour": 1000000,
- "http_compression": ${HTTP_GZIP:-false}, "record_format": "${RECORD_FORMAT:-raw}", "dedupe": ${DEDUPE:-false}}
+ "http_compression": ${2:-${HTTP_GZIP:-false}}, "record_format": "${RECORD_FORMAT:-raw}", "dedupe": ${DEDUPE:-false}}
 JSON
   if ! /usr/bin/time -v $BIN export --config "$WORK/config.json" --quiet >"$WORK/out.txt" 2>"$WORK/time.txt"; then
     cat "$WORK/time.txt" >&2
@@ -64,7 +65,7 @@ JSON
 # machine hits all of them); each figure is the best of its rounds, peak RSS the largest.
 min() { echo "if ($1 < $2) $1 else $2" | bc -l; }
 FAKE_S=999999 ZSTD_S=999999 ZSTD2_S=999999 GZIP_S=999999 Z_S=999999 G_S=999999 Z_RSS=0 G_RSS=0
-Z_CPU=999999
+Z_CPU=999999 PIPE_S=999999 PIPEZ_S=999999 ZT_S=999999
 for _ in $(seq 1 "${REPEAT:-3}"); do
   t0=$(now); curl -sf -u bench-secret: "$URL" -o /dev/null; t1=$(now); FAKE_S=$(min "$(secs "$t0" "$t1")" "$FAKE_S")
   t0=$(now); zstd -3 -T1 -q -c "$WORK/data.jsonl" >/dev/null; t1=$(now); ZSTD_S=$(min "$(secs "$t0" "$t1")" "$ZSTD_S")
@@ -73,7 +74,16 @@ for _ in $(seq 1 "${REPEAT:-3}"); do
   read -r s rss cpu < <(run_export zstd); Z_S=$(min "$s" "$Z_S"); Z_RSS=$((rss > Z_RSS ? rss : Z_RSS))
   Z_CPU=$(min "$cpu" "$Z_CPU")
   read -r s rss _ < <(run_export gzip); G_S=$(min "$s" "$G_S"); G_RSS=$((rss > G_RSS ? rss : G_RSS))
+  # The shell pipeline a user could write instead (no validation, partitions or manifests), and
+  # the export over the same transfer, identity and gzip.
+  t0=$(now); curl -sf -u bench-secret: "$URL" | zstd -3 -T1 -q -c >"$WORK/pipe.zst"; t1=$(now)
+  PIPE_S=$(min "$(secs "$t0" "$t1")" "$PIPE_S")
+  t0=$(now); curl -sf --compressed -u bench-secret: "$URL" | zstd -3 -T1 -q -c >"$WORK/pipe.zst"; t1=$(now)
+  PIPEZ_S=$(min "$(secs "$t0" "$t1")" "$PIPEZ_S")
+  read -r s _ _ < <(run_export zstd true); ZT_S=$(min "$s" "$ZT_S")
+  read -r s _ _ < <(run_export zstd false); Z_S=$(min "$s" "$Z_S")
 done
+rm -f "$WORK/pipe.zst"
 
 MB=$(echo "$BYTES / 1000000" | bc -l)
 printf 'data set: %d days x %d events/day = %d events, %.1f MB of NDJSON (windows of %s day(s), %s in flight, gzip transfer %s, records %s, dedupe %s; best of %s interleaved rounds)\n' \
@@ -89,6 +99,11 @@ row "mixpanel-lake export gzip-6" "$G_S" "$((G_RSS / 1024)) MB"
 printf 'ratio export zstd vs zstd -3 -T1: %.2f (target >= 1.0)\n' "$(echo "$ZSTD_S / $Z_S" | bc -l)"
 printf 'ratio export gzip vs gzip -6:     %.2f (target >= 0.9)\n' "$(echo "$GZIP_S / $G_S" | bc -l)"
 printf 'ratio fake serve vs export zstd:  %.2f (target >= 3.0)\n' "$(echo "$Z_S / $FAKE_S" | bc -l)"
+row "curl | zstd -3 -T1 > file"   "$PIPE_S" "-"
+row "curl --compressed | zstd -3" "$PIPEZ_S" "-"
+row "export zstd-3, gzip transfer" "$ZT_S" "-"
+printf 'ratio export vs curl | zstd -3 -T1, identity transfer: %.2f (target >= 1.0)\n' "$(echo "$PIPE_S / $Z_S" | bc -l)"
+printf 'ratio export vs curl | zstd -3 -T1, gzip transfer:     %.2f (target >= 1.0)\n' "$(echo "$PIPEZ_S / $ZT_S" | bc -l)"
 # What bounds the first ratio on this machine: how much two cores give zstd itself, and how much
 # CPU the whole export needs against zstd alone (it also receives, validates, hashes and writes).
 printf 'this machine: zstd -3 on both cores is %.2fx zstd -3 -T1; the export uses %.2f CPU s, %.2fx the baseline'"'"'s wall\n' \
@@ -153,4 +168,63 @@ REAL=$(secs "$t0" "$t1")
 printf 'a year of 1-day windows under 60/h: simulated wall time %.0f s vs the plan'"'"'s least %d s: %.2fx (target <= 1.1)\n' \
   "$(echo "$REAL * $SCALE" | bc -l)" "$PLAN_S" "$(echo "$REAL * $SCALE / $PLAN_S" | bc -l)"
 grep -E "^export " "$WORK/year.txt"
+fi
+
+if has backfill; then
+# --- A backfill against slow connections: fixed windows vs the defaults ----------------------------
+# Real Mixpanel streams one export connection far below loopback speed. The fake caps each
+# connection at 1 MB/s and serves 120 days x 2,000 events (identity transfer; the per-second
+# limit lifted in both configs, so bandwidth is what counts):
+#   A: date_window_size 30, max_concurrent_windows 4 (the old defaults): 4 windows of a month
+#   B: neither key: windows cut by Mixpanel's counts, as many at once as allowed, one frame budget
+# Both lakes must equal the fake's counts (verify) with no duplicate $insert_id (DuckDB).
+kill ${FAKE_PID:-} 2>/dev/null || true
+PORT4=$((PORT + 3))
+BF_DAYS=${BF_DAYS:-120}
+BF_EPD=${BF_EPD:-2000}
+$BIN fake-server --port "$PORT4" --events-per-day "$BF_EPD" --seed 7 --api-secret bench-secret \
+  --bandwidth-bytes-per-second 1000000 >"$WORK/fake4.log" 2>&1 &
+FAKE_PID=$!
+for _ in $(seq 1 100); do grep -q listening "$WORK/fake4.log" 2>/dev/null && break; sleep 0.1; done
+BF_FROM=$(date -u -d "$TODAY - $BF_DAYS days" +%F)
+BF_TO=$(date -u -d "$TODAY - 1 days" +%F)
+backfill_run() { # $1 = name, $2 = extra config keys; prints "seconds rss_kb windows"
+  rm -rf "$WORK/bf-$1"
+  cat >"$WORK/bf-$1.json" <<JSON
+{"api_secret": "bench-secret", "start_date": "$BF_FROM", "end_date": "$BF_TO",
+ "export_api_url": "http://127.0.0.1:$PORT4", "query_api_url": "http://127.0.0.1:$PORT4",
+ "lake": "$WORK/bf-$1", "http_compression": false,
+ "export_requests_per_second": 1000, "export_requests_per_hour": 1000000 $2}
+JSON
+  if ! /usr/bin/time -v $BIN export --config "$WORK/bf-$1.json" --quiet >"$WORK/bf-$1.txt" 2>"$WORK/bf-$1.time"; then
+    cat "$WORK/bf-$1.time" >&2
+    exit 1
+  fi
+  local wall rss windows
+  wall=$(grep 'Elapsed (wall clock)' "$WORK/bf-$1.time" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  rss=$(grep 'Maximum resident set size' "$WORK/bf-$1.time" | awk '{print $NF}')
+  windows=$(awk '$1 == "export" { print $2 }' "$WORK/bf-$1.txt")
+  stored=$(awk '$1 == "export" { print $6 }' "$WORK/bf-$1.txt")
+  echo "$wall $rss $windows $stored"
+}
+backfill_check() { # $1 = name: verify against the fake's counts, and no duplicate $insert_id
+  $BIN verify --config "$WORK/bf-$1.json" --quiet >"$WORK/bf-$1.verify" 2>&1 ||
+    { echo "backfill $1: verify failed"; cat "$WORK/bf-$1.verify"; exit 1; }
+  python3 -c '
+import duckdb, sys
+n, u = duckdb.sql(f"""SELECT count(*), count(DISTINCT properties."$insert_id")
+  FROM read_json(\x27{sys.argv[1]}/export/*/*.jsonl.zst\x27, format = \x27newline_delimited\x27)""").fetchall()[0]
+assert n == u, f"{n} rows, {u} distinct ids"
+print(n)' "$WORK/bf-$1"
+}
+backfill_run warm "" >/dev/null # the fake renders each day once; neither timed run pays for it
+read -r A_S A_RSS A_W A_MB < <(backfill_run a ', "date_window_size": 30, "max_concurrent_windows": 4')
+read -r B_S B_RSS B_W B_MB < <(backfill_run b "${BF_B_KEYS:-}")
+A_ROWS=$(backfill_check a)
+B_ROWS=$(backfill_check b)
+printf 'backfill, %d days x %d events at 1 MB/s per connection (identity transfer):\n' "$BF_DAYS" "$BF_EPD"
+printf '  A: 30-day windows, 4 at once:  %7.1f s, peak RSS %4d MB, windows %s, %s MB stored, rows %s (verify: equal)\n' "$A_S" "$((A_RSS / 1024))" "$A_W" "$A_MB" "$A_ROWS"
+printf '  B: the defaults%-14s %7.1f s, peak RSS %4d MB, windows %s, %s MB stored, rows %s (verify: equal)\n' "${BF_B_KEYS:+ +keys}:" "$B_S" "$((B_RSS / 1024))" "$B_W" "$B_MB" "$B_ROWS"
+printf 'ratio wall(A) / wall(B): %.1f (target >= 5); B peak RSS %d MB (target <= 150)\n' "$(echo "$A_S / $B_S" | bc -l)" "$((B_RSS / 1024))"
+kill ${FAKE_PID:-} 2>/dev/null || true
 fi

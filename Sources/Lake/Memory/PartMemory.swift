@@ -9,18 +9,21 @@ import Synchronization
 /// each step reserved here first; when the budget is spent, the part compresses the frame it
 /// has instead of growing (a smaller frame, never a wait, so no window can block another).
 /// A part always gets room for its next line, so the budget can be exceeded only by parts
-/// whose floor (``floorBytes`` or one line) does not fit: 60 windows' floors are 3.75 MiB.
+/// whose floor (``floorBytes`` or one line) does not fit: 100 windows' floors are 25 MiB.
 ///
 /// The contexts that compress live in one pool of at most one per core; windows that get ahead
 /// of the compressor stop reading their connection, and TCP holds the rest back.
 public final class PartMemory: Sendable {
-  /// 64 MiB of frames: peak RSS of a 60-window backfill stays near 100 MB (Benchmarks/README.md).
-  public static let defaultBudget = 64 << 20
+  /// 48 MiB of frames: a backfill with 100 windows in flight peaked at 134 MB RSS, its parts
+  /// 0.7 % larger than one stream each (README, "Performance"; 64 MiB: 146 MB, 0.3 %).
+  public static let defaultBudget = 48 << 20
   /// A frame is compressed once it holds this much: large enough to lose nothing against one
-  /// stream, small enough that 60 windows' frames fit the default budget.
+  /// stream.
   public static let defaultFrameBytes = 1 << 20
-  /// The smallest frame buffer a part holds.
-  public static let floorBytes = 64 << 10
+  /// The smallest frame buffer a part holds: frames below 256 KiB compress worse (on the fake's
+  /// events, zstd -3 in frames of 64 KiB: +12 %, 128 KiB: +5 %, 256 KiB: +1.4 %, 512 KiB and
+  /// more: as one stream).
+  public static let floorBytes = 256 << 10
 
   public let budget: Int
   public let frameBytes: Int

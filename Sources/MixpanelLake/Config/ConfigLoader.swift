@@ -171,7 +171,7 @@ public enum ConfigLoader {
     config.windowsByVolume = try windowsByVolume(values)
     config.maxEventsPerWindow =
       try values.int("max_events_per_window", range: 1_000...1_000_000_000) ?? 1_000_000
-    if let megabytes = try values.int("memory_budget_mb", range: 8...65_536) {
+    if let megabytes = try values.int("memory_budget_mb", range: 16...65_536) {
       config.partMemory = PartMemory(budget: megabytes << 20)
     }
   }

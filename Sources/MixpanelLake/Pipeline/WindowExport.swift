@@ -14,8 +14,14 @@ import NIOCore
 /// Back-pressure is end to end: the next chunk is requested only after the previous one was
 /// framed, validated and handed to the compressor, so a slow disk slows the HTTP body.
 struct WindowExport: Sendable {
-  /// Bytes read ahead of the parser per window (bounded, so back-pressure still reaches TCP).
-  static let readAheadBytes = 1 << 20
+  /// Bytes read ahead of the parser per window (bounded, so back-pressure still reaches TCP):
+  /// 1 MiB with few windows in flight; with many, a third of `memory_budget_mb` shared among
+  /// them, at least 128 KiB each (100 windows and the default 48 MiB: 160 KiB each, 16 MiB in
+  /// all). Many windows keep both cores busy without a deep buffer each.
+  static func readAheadBytes(_ config: LakeConfig) -> Int {
+    let shared = config.partMemory.budget / 3 / max(1, config.maxConcurrentWindows)
+    return min(1 << 20, max(128 << 10, shared))
+  }
   /// A response that delivers fewer bytes than this in `request_timeout` seconds is stalled
   /// (curl's `--speed-limit`/`--speed-time`): one byte every few seconds never trips an idle
   /// timer, and would hold the window for ever.
@@ -94,7 +100,7 @@ struct WindowExport: Sendable {
   /// watchdog; throws ``WindowError`` for a broken, cut or stalled body.
   private func consume(_ body: HTTPClientResponse.Body, window: DayWindow, router: LineRouter) async throws {
     var framer = LineFramer()
-    let readAhead = ReadAheadBuffer(limitBytes: Self.readAheadBytes)
+    let readAhead = ReadAheadBuffer(limitBytes: Self.readAheadBytes(config))
     try await withThrowingTaskGroup(of: Void.self) { group in
       // The reader drains the socket while this task parses and compresses.
       group.addTask {

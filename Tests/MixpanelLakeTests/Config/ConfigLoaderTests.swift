@@ -39,14 +39,14 @@ struct ConfigLoaderTests {
   }
 
   @Test(
-    "defaults: windows cut by volume (30 days without counts), 5-day attribution, zstd level 3, as many windows in flight as Mixpanel allows, a 64 MiB frame budget, ./lake"
+    "defaults: windows cut by volume (30 days without counts), 5-day attribution, zstd level 3, as many windows in flight as Mixpanel allows, a 48 MiB frame budget, ./lake"
   )
   func defaults() throws {
     let config = try Self.parse(#"{"api_secret": "abc", "start_date": "2024-01-01"}"#)
     #expect(config.windowsByVolume && config.dateWindowSize == 30 && config.attributionWindow == 5)
     #expect(config.compression == .zstd && config.compressionLevel == 3)
     #expect(config.maxConcurrentWindows == 100 && config.lake == "./lake")
-    #expect(config.partMemory.budget == 64 << 20)
+    #expect(config.partMemory.budget == 48 << 20)
     // export_max_concurrent bounds the default; explicit values keep their meaning.
     let lowered = try Self.parse(
       #"{"api_secret": "abc", "start_date": "2024-01-01", "export_max_concurrent": 20}"#)

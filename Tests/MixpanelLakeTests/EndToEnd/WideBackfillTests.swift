@@ -27,7 +27,7 @@ struct WideBackfillTests {
         lake: lake.path, server: server, start: "\(first)", end: "\(last)",
         extra: [
           "query_api_url": .string(server.baseURL), "export_requests_per_second": .integer(1_000),
-          "export_requests_per_hour": .integer(10_000), "memory_budget_mb": .integer(8),
+          "export_requests_per_hour": .integer(10_000), "memory_budget_mb": .integer(24),
           "http_compression": .bool(false),
         ],
         fixedWindows: false)
@@ -40,7 +40,7 @@ struct WideBackfillTests {
     #expect(summary.failedWindows.isEmpty)
     #expect(summary.plannedWindows == 60, "cut by volume: one window a day, as the ramp allows")
     #expect(progress.peakWindowsInFlight >= 40, "peak \(progress.peakWindowsInFlight) in flight")
-    #expect(config.partMemory.peak <= 8 << 20, "peak \(config.partMemory.peak) B of frames")
+    #expect(config.partMemory.peak <= 24 << 20, "peak \(config.partMemory.peak) B of frames")
     #expect(config.partMemory.held == 0)
     #expect(summary.rows == truth.total)
     let census = try LakeReader(root: lake.path).census()

@@ -154,6 +154,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
         }
         return stopError == nil
       }
+      summary.recordRateLimit(waits: await task.limiter.waits, waited: await task.limiter.totalWaited)
     }
     summary.finish(
       at: now(), bookmark: state.bookmarks[StreamName.export.name], interrupted: Task.isCancelled)

@@ -52,6 +52,9 @@ public struct LakeReport: Sendable {
     public var retries: Int?
     public var splits: Int?
     public var rowsRemoved: Int?
+    /// Export requests that waited for the rate limiter, and for how long (seconds).
+    public var rateLimitWaits: Int?
+    public var rateLimitWaitSeconds: Double?
 
     /// The streams of a full-table or daily record.
     public var streams: [String] = []
@@ -64,6 +67,8 @@ public struct LakeReport: Sendable {
       case committedWindows = "committed_windows"
       case rows, retries, splits
       case rowsRemoved = "rows_removed"
+      case rateLimitWaits = "rate_limit_waits"
+      case rateLimitWaitSeconds = "rate_limit_wait_seconds"
       case streams
     }
 
@@ -87,6 +92,8 @@ public struct LakeReport: Sendable {
       retries = try c.decodeIfPresent(Int.self, forKey: .retries)
       splits = try c.decodeIfPresent(Int.self, forKey: .splits)
       rowsRemoved = try c.decodeIfPresent(Int.self, forKey: .rowsRemoved)
+      rateLimitWaits = try c.decodeIfPresent(Int.self, forKey: .rateLimitWaits)
+      rateLimitWaitSeconds = try c.decodeIfPresent(Double.self, forKey: .rateLimitWaitSeconds)
       if let parts = try? c.decodeIfPresent([StreamPart].self, forKey: .streams) {
         streams = parts.map(\.stream)
         rows = rows ?? parts.reduce(0) { $0 + ($1.rows ?? 0) }

@@ -8,7 +8,7 @@ import CalendarDay
 /// counts and gridlines, a tick at the first day of each month, gaps drawn full height in red
 /// and listed, days replaced by the latest run in orange and listed; then a small table of days,
 /// rows, bytes and compression ratio. Last, a table of the runs in `_runs/` (start, kind,
-/// duration, windows, rows, retries, result). Tables scroll sideways on a phone.
+/// duration, windows, rows, retries, rate-limit waits, result). Tables scroll sideways on a phone.
 public enum ReportHTML {
   static let chartWidth = 960
   static let chartHeight = 200
@@ -159,7 +159,7 @@ public enum ReportHTML {
       <h2>Runs</h2>
       <div class="scroll"><table class="runs">
       <thead><tr><th>Started</th><th>Run</th><th>Kind</th><th>Duration</th><th>Windows</th><th>Rows</th>\
-      <th>Retries</th><th>Result</th></tr></thead>
+      <th>Retries</th><th>Rate-limit waits</th><th>Result</th></tr></thead>
       <tbody>
 
       """
@@ -169,13 +169,20 @@ public enum ReportHTML {
       let rows = run.rows.map(HTMLText.grouped) ?? run.rowsRemoved.map { "−" + HTMLText.grouped($0) } ?? "–"
       let retries =
         run.retries.map { "\($0)" + ((run.splits ?? 0) > 0 ? " (\(run.splits!) splits)" : "") } ?? "–"
+      let waits =
+        run.rateLimitWaits.map { waits in
+          waits == 0
+            ? "0"
+            : "\(waits) (" + RequestBudget.describe(seconds: Int((run.rateLimitWaitSeconds ?? 0).rounded()))
+              + ")"
+        } ?? "–"
       let result = run.status ?? (run.kind == "reset" ? "reset" : "–")
       html +=
         "<tr class=\"\(HTMLText.escape(result))\"><td>"
         + "\(HTMLText.escape(run.startedAt.map { $0.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "") } ?? "–"))</td>"
         + "<td><code>\(HTMLText.escape(run.runID))</code></td>"
         + "<td>\(HTMLText.escape(run.kind + (run.streams.isEmpty ? "" : " (" + run.streams.joined(separator: ", ") + ")")))</td>"
-        + "<td>\(duration)</td><td>\(windows)</td><td>\(rows)</td><td>\(retries)</td>"
+        + "<td>\(duration)</td><td>\(windows)</td><td>\(rows)</td><td>\(retries)</td><td>\(waits)</td>"
         + "<td>\(HTMLText.escape(result))</td></tr>\n"
     }
     return html + "</tbody>\n</table></div>\n"

@@ -46,6 +46,9 @@ public struct RunSummary: Sendable, Encodable {
   /// Windows split in halves after failing repeatedly.
   public private(set) var splits = 0
   public private(set) var interrupted = false
+  /// Export requests that waited for the rate limiter, and how long in all (seconds).
+  public private(set) var rateLimitWaits = 0
+  public private(set) var rateLimitWaitSeconds = 0.0
   private var splitRetries = 0
 
   init(runID: String, startedAt: Date, plan: WindowPlan) {
@@ -93,6 +96,11 @@ public struct RunSummary: Sendable, Encodable {
     errors.append(error)
   }
 
+  mutating func recordRateLimit(waits: Int, waited: Duration) {
+    rateLimitWaits = waits
+    rateLimitWaitSeconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
+  }
+
   mutating func finish(at date: Date, bookmark: String?, interrupted: Bool) {
     finishedAt = date
     self.bookmark = bookmark
@@ -113,6 +121,8 @@ public struct RunSummary: Sendable, Encodable {
     case committedWindows = "committed_windows"
     case clampedStartDate = "clamped_start_date"
     case retries, splits
+    case rateLimitWaits = "rate_limit_waits"
+    case rateLimitWaitSeconds = "rate_limit_wait_seconds"
     case duplicatesDropped = "duplicates_dropped"
     case bookmark, windows
     case rowsPerDay = "rows_per_day"
@@ -129,6 +139,8 @@ public struct RunSummary: Sendable, Encodable {
       interrupted ? "interrupted" : failedWindows.isEmpty ? "succeeded" : "failed", forKey: .status)
     try c.encode(retries, forKey: .retries)
     try c.encode(splits, forKey: .splits)
+    try c.encode(rateLimitWaits, forKey: .rateLimitWaits)
+    try c.encode((rateLimitWaitSeconds * 1000).rounded() / 1000, forKey: .rateLimitWaitSeconds)
     try c.encode(duplicatesDropped, forKey: .duplicatesDropped)
     try c.encode(rows, forKey: .rows)
     try c.encode(outOfWindowRows, forKey: .outOfWindowRows)

@@ -107,4 +107,28 @@ struct ReportTests {
       exportRun.committedWindows == exportRun.plannedWindows
         && exportRun.rows == export.rows + (report.runs.first?.rowsRemoved ?? 0))
   }
+
+  @Test("a run paced by the limiter records its rate-limit waits, and the runs table shows them")
+  func rateLimitWaits() async throws {
+    let dir = TemporaryDirectory()
+    let lake = "\(dir.path)/lake"
+    let project = FakeProject(seed: 8, eventsPerDay: 20, today: Fixture.today)
+    let summary = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      // Five one-day windows at one request a second on a virtual clock: four of them wait.
+      try await Fixture.runLake(
+        Fixture.config(
+          lake: lake, server: server, start: "\(Fixture.today.advanced(by: -5))",
+          end: "\(Fixture.today.advanced(by: -1))",
+          extra: ["date_window_size": .integer(1), "export_requests_per_second": .integer(1)]))
+    }
+    let export = try #require(summary.export)
+    #expect(export.rateLimitWaits == 4 && export.rateLimitWaitSeconds >= 3, "\(export.rateLimitWaits)")
+    let report = try LakeReport.build(lake: lake)
+    let run = try #require(report.runs.first)
+    #expect(run.rateLimitWaits == 4)
+    let html = ReportHTML.render(report, generatedAt: "2024-07-15T12:00:00Z")
+    #expect(html.contains("<th>Rate-limit waits</th>"))
+    let waited = RequestBudget.describe(seconds: Int((run.rateLimitWaitSeconds ?? 0).rounded()))
+    #expect(html.contains("<td>4 (\(waited))</td>"), "\(html)")
+  }
 }

@@ -98,6 +98,27 @@ public struct VolumeEstimate: Sendable, Equatable {
       return VolumeEstimate(
         eventsPerDay: [:], bytesPerEvent: size.bytes, bytesMeasured: size.measured, requests: 0)
     }
+    let (perDay, requests) = try await dailyCounts(
+      config: config, from: first, to: last, caller: caller, logger: logger)
+    return VolumeEstimate(
+      eventsPerDay: perDay, bytesPerEvent: size.bytes, bytesMeasured: size.measured, requests: requests)
+  }
+
+  /// Mixpanel's events per day over `first...last` (of the events `export_events` keeps), and the
+  /// Query requests that cost; throws ``Unavailable`` when Mixpanel names no event.
+  public static func dailyCounts(config: LakeConfig, from first: Day, to last: Day, logger: Logger)
+    async throws -> (perDay: [Day: Int], requests: Int)
+  {
+    let clock = ContinuousClock()
+    let caller = QueryCaller(
+      limiter: RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger),
+      retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
+    return try await dailyCounts(config: config, from: first, to: last, caller: caller, logger: logger)
+  }
+
+  static func dailyCounts<C: Clock>(
+    config: LakeConfig, from first: Day, to last: Day, caller: QueryCaller<C>, logger: Logger
+  ) async throws -> (perDay: [Day: Int], requests: Int) where C.Duration == Duration {
     var stats = CallStats()
     let counts = try await MixpanelClient.withClient(
       configuration: config.clientConfiguration, logger: logger
@@ -106,7 +127,7 @@ public struct VolumeEstimate: Sendable, Equatable {
       let fetcher = CountFetcher(client: client, caller: caller, batchSize: 50, logger: logger)
       var names = try await fetcher.names(from: first, to: last, stats: &stats)
       if let exported = config.exportEvents { names = names.filter(exported.contains) }
-      // No names: the call failed (logged) or the days are empty; either way no volume to cut by.
+      // No names: the call failed (logged) or the days are empty; either way nothing to count.
       guard !names.isEmpty else { throw Unavailable(reason: "Mixpanel named no events for \(first)…\(last)") }
       return try await fetcher.counts(names: names.sorted(), from: first, to: last, stats: &stats)
     }
@@ -114,8 +135,7 @@ public struct VolumeEstimate: Sendable, Equatable {
     for days in counts.values.values {
       for (day, count) in days { perDay[day, default: 0] += count }
     }
-    return VolumeEstimate(
-      eventsPerDay: perDay, bytesPerEvent: size.bytes, bytesMeasured: size.measured, requests: stats.calls)
+    return (perDay, stats.calls)
   }
 
   /// Uncompressed bytes per row over the newest (at most 30) export day manifests.

@@ -15,8 +15,16 @@ public struct LakeReport: Sendable {
     public var uncompressedBytes: Int
     /// Committed by the latest run (`run_id` of the newest `_runs/*.json`).
     public var replacedByLatestRun: Bool
+    /// Mixpanel's own count of the day (`report --counts`), nil when not asked.
+    public var mixpanel: Int? = nil
 
     public var isGap: Bool { rows == nil }
+    /// The lake's rows and Mixpanel's count disagree beyond `verify`'s tolerance (a gap with a
+    /// count above zero included).
+    public var differsFromMixpanel: Bool {
+      guard let mixpanel else { return false }
+      return CountTolerance.standard.classify(lake: rows ?? 0, mixpanel: mixpanel).isMismatch
+    }
   }
 
   /// One stream folder of the lake.
@@ -32,6 +40,10 @@ public struct LakeReport: Sendable {
 
     public var gaps: [Day] { days.filter(\.isGap).map(\.day) }
     public var replaced: [Day] { days.filter(\.replacedByLatestRun).map(\.day) }
+    /// Days whose rows differ from Mixpanel's counts (only with counts).
+    public var differing: [Day] { days.filter(\.differsFromMixpanel).map(\.day) }
+    /// Whether Mixpanel's counts were asked for this stream's days.
+    public var hasCounts: Bool { days.contains { $0.mixpanel != nil } }
     /// Decompressed over stored size; nil when nothing is stored.
     public var compressionRatio: Double? {
       bytes > 0 ? Double(uncompressedBytes) / Double(bytes) : nil
@@ -122,6 +134,15 @@ public struct LakeReport: Sendable {
   public var streams: [StreamEntry]
   /// Partition folders whose manifest could not be read.
   public var unreadable: [String]
+
+  /// Sets Mixpanel's daily counts beside `stream`'s days (`report --counts`); days without a
+  /// count keep none.
+  public mutating func addCounts(_ counts: [Day: Int], stream name: String) {
+    guard let index = streams.firstIndex(where: { $0.stream == name }) else { return }
+    for position in streams[index].days.indices {
+      streams[index].days[position].mixpanel = counts[streams[index].days[position].day]
+    }
+  }
 
   /// Reads the manifests under `lake` and its `_runs/` records.
   public static func build(lake: String) throws(LakeError) -> LakeReport {

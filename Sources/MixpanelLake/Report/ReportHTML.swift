@@ -47,9 +47,14 @@ public enum ReportHTML {
     var html = "<section class=\"stream\" id=\"stream-\(name)\">\n<h2>\(name)</h2>\n"
     if !stream.days.isEmpty {
       html += chart(stream)
-      html += legend
+      html += legend(counts: stream.hasCounts)
       html += dayList("Gaps (no partition)", "gaps", stream.gaps, empty: "No gaps.")
       html += dayList("Replaced by the latest run", "replaced", stream.replaced, empty: "None.")
+      if stream.hasCounts {
+        html += dayList(
+          "Rows differ from Mixpanel's counts (beyond verify's tolerance)", "differing", stream.differing,
+          empty: "None: every day agrees with Mixpanel.")
+      }
     }
     html += table(stream)
     html += "</section>\n"
@@ -58,7 +63,7 @@ public enum ReportHTML {
 
   static func chart(_ stream: LakeReport.StreamEntry) -> String {
     let count = stream.days.count
-    let maxRows = max(1, stream.days.compactMap(\.rows).max() ?? 1)
+    let maxRows = max(1, (stream.days.compactMap(\.rows) + stream.days.compactMap(\.mixpanel)).max() ?? 1)
     let barWidth = Double(chartWidth) / Double(count)
     let label = "Rows per day of \(stream.stream), \(stream.days.first!.day) to \(stream.days.last!.day)"
     let left = Double(axisWidth)
@@ -82,32 +87,55 @@ public enum ReportHTML {
       let classes: String
       let height: Double
       let title: String
+      let counted = entry.mixpanel.map { "; Mixpanel counts \($0)" } ?? ""
       if let rows = entry.rows {
-        classes = entry.replacedByLatestRun ? "bar replaced" : "bar"
+        classes =
+          (entry.replacedByLatestRun ? "bar replaced" : "bar") + (entry.differsFromMixpanel ? " differs" : "")
         height = rows == 0 ? 0 : max(1, Double(chartHeight) * Double(rows) / Double(maxRows))
-        title = "\(entry.day): \(rows) rows"
+        title = "\(entry.day): \(rows) rows" + counted
       } else {
         classes = "bar gap"
         height = Double(chartHeight)
-        title = "\(entry.day): no partition"
+        title = "\(entry.day): no partition" + counted
       }
       let y = HTMLText.fixed(Double(chartHeight) - height, digits: 2)
       svg +=
         "<rect class=\"\(classes)\" x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" "
         + "height=\"\(HTMLText.fixed(height, digits: 2))\"><title>\(HTMLText.escape(title))</title></rect>\n"
+      // Mixpanel's count: a dark mark across the bar at its height (red where the day differs).
+      if let mixpanel = entry.mixpanel {
+        let level = HTMLText.fixed(
+          Double(chartHeight) * (1 - Double(mixpanel) / Double(maxRows)), digits: 2)
+        let end = HTMLText.fixed(left + Double(index) * barWidth + max(barWidth - 1, 0.5), digits: 2)
+        svg +=
+          "<line class=\"mixpanel\(entry.differsFromMixpanel ? " differs" : "")\" x1=\"\(x)\" x2=\"\(end)\" "
+          + "y1=\"\(level)\" y2=\"\(level)\"/>\n"
+      }
     }
     // A tick at each month's first day, labelled `2024-06`, thinned to at most 12 labels.
     let months = stream.days.enumerated().filter { $0.element.day.parts.day == 1 }
     let step = max(1, (months.count + 11) / 12)
+    var lastLabel = -Double.infinity
+    var shown = 0
     for (position, (index, entry)) in months.enumerated() {
       let x = HTMLText.fixed(left + Double(index) * barWidth, digits: 2)
       svg += "<line class=\"tick\" x1=\"\(x)\" x2=\"\(x)\" y1=\"\(chartHeight)\" y2=\"\(chartHeight + 5)\"/>"
-      if position % step == 0 {
+      let offset = Double(index) * barWidth
+      // A label needs about 70 units of room: one too close to the last is left out.
+      if position % step == 0, offset - lastLabel >= 70 {
         let (year, month, _) = entry.day.parts
         let name = "\(year)-\(month < 10 ? "0" : "")\(month)"
         // Near the right edge the label ends at its tick instead of starting there.
-        let anchor = Double(index) * barWidth > Double(chartWidth) - 60 ? " text-anchor=\"end\"" : ""
-        svg += "<text class=\"axis month\" x=\"\(x)\" y=\"\(chartHeight + 17)\"\(anchor)>\(name)</text>"
+        let nearEnd = offset > Double(chartWidth) - 130
+        if !nearEnd || offset - lastLabel >= 140 {
+          let anchor = nearEnd ? " text-anchor=\"end\"" : ""
+          // Every other label is hidden on a phone, where the text is larger.
+          let alternate = shown % 2 == 1 ? " alternate" : ""
+          svg +=
+            "<text class=\"axis month\(alternate)\" x=\"\(x)\" y=\"\(chartHeight + 17)\"\(anchor)>\(name)</text>"
+          lastLabel = offset
+          shown += 1
+        }
       }
       svg += "\n"
     }
@@ -122,12 +150,15 @@ public enum ReportHTML {
     return svg
   }
 
-  static let legend = """
-    <p class="legend"><span class="swatch committed"></span> rows committed \
-    <span class="swatch replaced"></span> replaced by the latest run \
-    <span class="swatch gap"></span> gap (no partition)</p>
-
-    """
+  static func legend(counts: Bool) -> String {
+    "<p class=\"legend\"><span class=\"swatch committed\"></span> rows committed "
+      + "<span class=\"swatch replaced\"></span> replaced by the latest run "
+      + "<span class=\"swatch gap\"></span> gap (no partition)"
+      + (counts
+        ? " <span class=\"swatch mixpanel\"></span> Mixpanel's count "
+          + "<span class=\"swatch differs\"></span> differs from Mixpanel" : "")
+      + "</p>\n"
+  }
 
   static func dayList(_ title: String, _ kind: String, _ days: [Day], empty: String) -> String {
     guard !days.isEmpty else { return "<p class=\"\(kind)\">\(title): \(empty)</p>\n" }
@@ -204,16 +235,19 @@ public enum ReportHTML {
   }
 
   static let css = """
-    body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em;color:#222;max-width:1000px}\
+    body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em;color:#222;max-width:1200px}\
     h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}.meta{color:#555}code{font-size:.95em}\
     .chart{border-bottom:1px solid #999;margin:.5em 0}.bar{fill:#3b78c2}.bar.replaced{fill:#f08c00}\
-    .bar.gap{fill:#f3c6c6;stroke:#d33;stroke-width:.5}.axis{font-size:11px;fill:#555}\
+    .bar.gap{fill:#f3c6c6;stroke:#d33;stroke-width:.5}.bar.differs{fill:#b02a2a}\
+    .mixpanel{stroke:#222;stroke-width:2}.mixpanel.differs{stroke:#d33}.axis{font-size:11px;fill:#555}\
     .swatch{display:inline-block;width:.9em;height:.9em;vertical-align:middle;margin:0 .3em 0 1em}\
     .swatch.committed{background:#3b78c2}.swatch.replaced{background:#f08c00}.swatch.gap{background:#f3c6c6;border:1px solid #d33}\
+    .swatch.mixpanel{background:#222;height:.2em}.swatch.differs{background:#b02a2a}\
     ul.gaps li{color:#b00}table{border-collapse:collapse;margin-top:1em}\
     th,td{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{background:#f4f4f4}\
     .grid{stroke:#ddd;stroke-width:1}.tick{stroke:#999}.ylabel{font-size:11px}\
-    .scroll{overflow-x:auto}.runs td{white-space:nowrap}tr.failed td,tr.interrupted td{color:#b00}\
-    @media (max-width:600px){body{margin:.8em}.axis{font-size:28px}th,td{padding:.2em .4em}}
+    .scroll{overflow-x:auto}.runs td{white-space:nowrap}.runs th{vertical-align:bottom}tr.failed td,tr.interrupted td{color:#b00}\
+    @media (max-width:600px){body{margin:.8em}.axis{font-size:28px}.month.alternate{display:none}\
+    th,td{padding:.2em .4em}}
     """
 }

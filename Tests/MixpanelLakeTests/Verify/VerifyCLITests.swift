@@ -110,4 +110,31 @@ struct VerifyCLITests {
       #expect(FileManager.default.fileExists(atPath: elsewhere))
     }
   }
+
+  @Test(
+    "report --counts draws Mixpanel's counts beside the rows and marks a day that differs; without --config it is a usage error"
+  )
+  func reportCounts() async throws {
+    let dir = TemporaryDirectory()
+    try await Self.withLake(dir) { _, lake, config in
+      let agree = try await CLIProcess.run(["report", "--config", config, "--counts"])
+      #expect(agree.status == 0, "\(agree.stderr)")
+      #expect(agree.stdout.contains("0 days differ"), "\(agree.stdout)")
+      var html = try String(contentsOfFile: "\(lake)/_report.html", encoding: .utf8)
+      #expect(html.components(separatedBy: "<line class=\"mixpanel\"").count - 1 == 4)
+      #expect(!html.contains("bar differs") && html.contains("None: every day agrees with Mixpanel."))
+      // A day lost between two others: a gap where Mixpanel counts events.
+      let days = try FileManager.default.contentsOfDirectory(atPath: "\(lake)/export")
+        .filter { $0.hasPrefix("day=") }.sorted()
+      try FileManager.default.removeItem(atPath: "\(lake)/export/\(days[1])")
+      let differ = try await CLIProcess.run(["report", "--config", config, "--counts"])
+      #expect(differ.status == 0 && differ.stdout.contains("1 days differ"), "\(differ.stdout)")
+      html = try String(contentsOfFile: "\(lake)/_report.html", encoding: .utf8)
+      #expect(html.contains("<line class=\"mixpanel differs\""))
+      #expect(html.contains("Rows differ from Mixpanel"))
+      #expect(html.contains(String(days[1].dropFirst(4))))
+      let usage = try await CLIProcess.run(["report", "--lake", lake, "--counts"])
+      #expect(usage.status == 2 && usage.stderr.contains("--counts needs --config"))
+    }
+  }
 }

@@ -12,7 +12,7 @@ struct MixpanelLakeCommand: AsyncParsableCommand {
       """,
     subcommands: [
       ExportCommand.self, PlanCommand.self, DemoCommand.self, FakeServerCommand.self, VerifyCommand.self,
-      ReportCommand.self, TapCommand.self, DiscoverCommand.self, ResetCommand.self,
+      ReportCommand.self, TapCommand.self, DiscoverCommand.self, ResetCommand.self, SchemaCommand.self,
     ])
 
   static func main() async { await mainWithDocumentedExitCodes() }

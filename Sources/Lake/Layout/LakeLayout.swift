@@ -38,6 +38,9 @@ public struct LakeLayout: Sendable, Equatable {
   /// `relative` (one of the static paths below) under the root.
   public func path(_ relative: String) -> String { "\(root)/\(relative)" }
 
+  /// `export/_schema.json`: a stream's columns as Spark's StructType JSON, relative to the root.
+  public static func schema(stream: String) -> String { "\(stream)/_schema.json" }
+
   /// `export/day=2024-06-01`: a day partition, relative to the root.
   public static func dayPartition(stream: String, day: Day) -> String {
     "\(stream)/day=\(day)"

@@ -95,6 +95,8 @@ public struct LakeConfig: Sendable {
   /// What zstd parts of all windows in flight may hold before compressing (`memory_budget_mb`),
   /// and the contexts they share; one instance for every run made from this config.
   public var partMemory = PartMemory()
+  /// Keeps each stream's `_schema.json` a superset of its committed lines (one per config).
+  public var schemas = SchemaStore()
 
   /// The export's retry policy: `max_attempts` and `max_retry_wait`.
   public var exportRetryPolicy: RetryPolicy {

@@ -22,6 +22,8 @@ final class LineRouter {
   private var scratch: [UInt8] = []
   private(set) var lines = 0
   private(set) var duplicatesDropped = 0
+  /// The types of every `properties` member the window's lines held (for `_schema.json`).
+  let tally = PropertyTypeTally()
   /// `malformed_lines: quarantine`: lines that are not JSON are set aside instead of failing
   /// the window; `scrub` removes the secrets from their text.
   private let quarantine: ((String) -> String)?
@@ -45,7 +47,7 @@ final class LineRouter {
   func route(_ line: UnsafeRawBufferPointer) throws {
     let fields: EventFields
     do {
-      fields = try JSONLineScanner.scan(line)
+      fields = try JSONLineScanner.scan(line, tally: tally)
     } catch {
       let terminatedEarly = Self.contains(line, "terminated early")
       if let scrub = quarantine, mayQuarantine, !terminatedEarly {

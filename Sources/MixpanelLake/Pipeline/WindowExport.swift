@@ -59,6 +59,15 @@ struct WindowExport: Sendable {
         quarantine: config.quarantineMalformedLines ? { [scrubber] in scrubber.scrub($0) } : nil)
       try await client.export(request) { body in try await consume(body, window: window, router: router) }
       try await emptyDays?.check(window, newRows: writer.rowsPerDay, stream: stream)
+      // The schema first: once the partitions are visible, it already has their columns.
+      let columns = config.exportColumns
+      let schema = StreamSchema(
+        flat: config.recordFormat == .flat, tally: router.tally,
+        keep: columns.map { columns in { name in Array(name.utf8).withUnsafeBytes { columns.keeps($0) } } })
+      let (schemas, lake, injector) = (config.schemas, config.lake, config.failureInjector)
+      try await BlockingIO.run {
+        try schemas.merge(schema, lake: lake, stream: stream, failureInjector: injector)
+      }
       // Finishing the parts and the commit block on fsync: run them on NIO's blocking-I/O pool,
       // so the cooperative threads parse and compress other windows meanwhile. The writer is
       // handed over whole; nothing else touches it until the commit returns.

@@ -3,6 +3,7 @@ public import Foundation
 import Lake
 public import Logging
 public import MixpanelAPI
+import NDJSON
 
 /// What `verify` checks, beyond the config.
 public struct VerifyOptions: Sendable {
@@ -76,15 +77,28 @@ public struct LakeVerifier<C: Clock>: Sendable where C.Duration == Duration {
     var tally = EventTally(mapper: mapper)
     var intactDays = Set<Day>()
     let verifier = PartitionVerifier(lake: config.lake)
+    // Every committed raw line must fit `_schema.json` (flat lakes: the files and counts only).
+    let schema = try SchemaStore.read(lake: config.lake, stream: StreamName.export.name).flatMap {
+      $0.flat ? nil : $0
+    }
     for partition in partitions {
       let isExportDay = partition.stream == StreamName.export.name && partition.isDayPartition
+      let types = schema != nil && isExportDay ? PropertyTypeTally() : nil
       let outcome: PartitionVerifier.Outcome
       if counting, isExportDay, let day = partition.day {
         tally.startPartition()
-        outcome = try verifier.verify(partition) { tally.add($0, partitionDay: day) }
+        outcome = try verifier.verify(partition) {
+          tally.add($0, partitionDay: day)
+          if let types { _ = try? JSONLineScanner.scan($0, tally: types) }
+        }
         if outcome.intact { intactDays.insert(day) }
+      } else if let types {
+        outcome = try verifier.verify(partition) { _ = try? JSONLineScanner.scan($0, tally: types) }
       } else {
         outcome = try verifier.verify(partition, onLine: nil)
+      }
+      if let schema, let types {
+        report.problems += SchemaCheck.problems(types, schema: schema, location: partition.relativePath)
       }
       if outcome.committed { report.partitions += 1 }
       report.files += outcome.files

@@ -30,6 +30,8 @@ public struct VerifyProblem: Sendable, Equatable, CustomStringConvertible {
     case notQueryable = "not queryable"
     /// The counts check could not run, or ran partly.
     case countsSkipped = "counts skipped"
+    /// A committed line holds a property `_schema.json` lacks or types narrower than its values.
+    case schemaMismatch = "schema"
   }
 
   public var severity: Severity

@@ -15,10 +15,18 @@ public enum JSONLineScanner {
 
   /// Validates `line` and returns the fields it found; throws ``NDJSONError/invalidJSON(offset:reason:)``.
   public static func scan(_ line: UnsafeRawBufferPointer) throws(NDJSONError) -> EventFields {
+    try scan(line, tally: nil)
+  }
+
+  /// Validates `line`, and notes the type of each `properties` member in `tally` (a line that
+  /// fails validation may have noted some before the error).
+  public static func scan(_ line: UnsafeRawBufferPointer, tally: PropertyTypeTally?) throws(NDJSONError)
+    -> EventFields
+  {
     guard let base = line.baseAddress, line.count > 0 else {
       throw .invalidJSON(offset: 0, reason: "empty line")
     }
-    var cursor = ScanCursor(base: base.assumingMemoryBound(to: UInt8.self), count: line.count)
+    var cursor = ScanCursor(base: base.assumingMemoryBound(to: UInt8.self), count: line.count, tally: tally)
     return try cursor.scanLine()
   }
 

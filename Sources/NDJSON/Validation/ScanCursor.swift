@@ -13,10 +13,38 @@ struct ScanCursor {
   private var topKey = Key.other
   private var propertiesKey = Key.other
   private var fields = EventFields()
+  /// Where the types of `properties`' members go (nil: not gathered).
+  private let tally: PropertyTypeTally?
+  /// The bytes of the current `properties` member's key, between its quotes.
+  private var keyStart = 0
+  private var keyLength = 0
 
-  init(base: UnsafePointer<UInt8>, count: Int) {
+  init(base: UnsafePointer<UInt8>, count: Int, tally: PropertyTypeTally? = nil) {
     self.p = base
     self.n = count
+    self.tally = tally
+  }
+
+  /// Notes the type of the `properties` member whose value starts at `i` with `c`.
+  @inline(__always)
+  private func observe(_ c: UInt8) {
+    guard let tally, inProperties else { return }
+    let types: PropertyTypeTally.Types
+    switch c {
+    case UInt8(ascii: "\""): types = .string
+    case UInt8(ascii: "{"): types = .object
+    case UInt8(ascii: "["): types = .array
+    case UInt8(ascii: "t"), UInt8(ascii: "f"): types = .boolean
+    case UInt8(ascii: "n"): types = .null
+    default:
+      // A number: an integer unless a fraction or an exponent follows its digits.
+      var j = i + 1
+      while j < n, p[j] >= UInt8(ascii: "0"), p[j] <= UInt8(ascii: "9") { j += 1 }
+      let more =
+        j < n && (p[j] == UInt8(ascii: ".") || p[j] == UInt8(ascii: "e") || p[j] == UInt8(ascii: "E"))
+      types = more ? .fraction : .integer
+    }
+    tally.observe(p + keyStart, keyLength, types)
   }
 
   private func fail(_ reason: String) -> NDJSONError {
@@ -37,6 +65,7 @@ struct ScanCursor {
       skipSpace()
       guard i < n else { throw fail("line ends inside a value") }
       let c = p[i]
+      if tally != nil { observe(c) }
       if c == UInt8(ascii: "\"") {
         try scanStringValue()
       } else if c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) {
@@ -146,6 +175,10 @@ struct ScanCursor {
   private mutating func scanKey() throws(NDJSONError) {
     let start = i + 1
     let escaped = try scanString()
+    if depth == 2 {
+      keyStart = start
+      keyLength = i - 1 - start
+    }
     guard !escaped, depth == 1 || depth == 2 else { return setKey(.other) }
     let key = UnsafeRawBufferPointer(start: p + start, count: i - 1 - start)
     if depth == 1 {

@@ -17,9 +17,9 @@ struct WideBackfillTests {
     let first = Fixture.today.advanced(by: -60)
     let last = Fixture.today.advanced(by: -1)
     let progress = ExportProgress()
-    // About 300 kB a day at 200 kB/s a connection: every window lasts over a second, so the
-    // windows overlap whenever the run starts them together.
-    let capped = FakeServerConfiguration(bandwidthBytesPerSecondPerConnection: 200_000)
+    // About 300 kB a day at 50 kB/s a connection: every window lasts about 6 s, so the windows
+    // overlap whenever the run starts them together, even on a loaded machine.
+    let capped = FakeServerConfiguration(bandwidthBytesPerSecondPerConnection: 50_000)
     let (config, summary) = try await withFakeMixpanelServer(
       project, configuration: capped, logger: Fixture.logger
     ) { server in

@@ -56,6 +56,8 @@ import Testing
     try Self.touch("\(lake)/._state.json.tmp-9999999")
     try Self.touch("\(lake)/_runs/.20240601T000000Z-abc.json.tmp-9999999")
     try Self.touch("\(lake)/_runs/20240601T000000Z-abc.json")
+    try Self.touch("\(lake)/export/._schema.json.tmp-9999999")
+    try Self.touch("\(lake)/export/_schema.json", "{}")
     let result = LakeSweep.sweep(lake: lake, keep: ["engage/.part-k.jsonl.zst.tmp"])
     #expect(
       Set(result.removed) == [
@@ -63,7 +65,9 @@ import Testing
         "export/day=2024-06-01/._manifest.json.tmp",
         "export/_out_of_window/requested_day=2024-06-01/part-z.jsonl.zst", "engage/.part-gone.jsonl.zst.tmp",
         "._state.json.tmp-9999999", "_runs/.20240601T000000Z-abc.json.tmp-9999999",
+        "export/._schema.json.tmp-9999999",
       ])
+    #expect(FileSystem.exists("\(lake)/export/_schema.json"))
     #expect(FileSystem.exists("\(lake)/_runs/20240601T000000Z-abc.json"))
     #expect(result.failed.isEmpty)
     #expect(Set(try FileSystem.list(day)) == ["_manifest.json", "part-a.jsonl.zst", "notes.txt"])

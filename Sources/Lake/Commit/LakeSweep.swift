@@ -20,7 +20,7 @@ public enum LakeSweep {
   /// `_` or `.`), to `depth` folders below them.
   public static func sweep(lake: String, keep: Set<String> = [], depth: Int = 3) -> Result {
     var result = Result()
-    // Temporaries of atomic writes (`._state.json.tmp-<pid>`, run records) a killed run left.
+    // Temporaries of atomic writes (`._state.json.tmp-<pid>`, run records, schemas) a killed run left.
     let top = (try? FileSystem.list(lake)) ?? []
     let runs = FileSystem.split(LakeLayout(root: lake).runs).name
     for name in top where isAtomicTemporary(name) {
@@ -31,6 +31,10 @@ public enum LakeSweep {
     }
     for stream in top
     where !stream.hasPrefix("_") && !stream.hasPrefix(".") && FileSystem.isDirectory("\(lake)/\(stream)") {
+      // A stream's `._schema.json.tmp-<pid>`.
+      for name in (try? FileSystem.list("\(lake)/\(stream)")) ?? [] where isAtomicTemporary(name) {
+        remove("\(stream)/\(name)", lake: lake, into: &result)
+      }
       sweepFolder(lake: lake, relative: stream, keep: keep, depth: depth, into: &result)
     }
     return result

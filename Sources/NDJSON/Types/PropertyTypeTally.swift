@@ -3,10 +3,11 @@ import Glibc
 /// The JSON types each member of an export line's `properties` object has held, gathered by
 /// ``JSONLineScanner/scan(_:tally:)`` during validation: one bit per type, ORed per key.
 ///
-/// Allocation-free once its table holds the window's keys: a key is hashed (FNV-1a over its
-/// bytes, as they appear between the quotes, escapes kept), looked up by open addressing and
-/// compared byte for byte; its type bit is ORed in. A window of one event type sees the same
-/// few dozen keys on every line.
+/// On the hot path (every property of every line), so it allocates nothing once it holds the
+/// window's keys and touches no Swift array. Properties come in much the same order line after
+/// line, so each key is first compared with the one that followed the previous key last time
+/// (8 bytes at a time); only a surprise is hashed (FNV-1a over the key's bytes as they appear
+/// between the quotes, escapes kept) and looked up by open addressing.
 public final class PropertyTypeTally {
   /// One bit per JSON type a value has shown.
   public struct Types: OptionSet, Sendable, Hashable {
@@ -23,71 +24,198 @@ public final class PropertyTypeTally {
     public static let null = Types(rawValue: 64)
   }
 
-  private struct Entry {
-    var offset: Int32
-    var length: Int32
+  fileprivate struct Entry {
+    var offset: Int
+    var length: Int
     var hash: UInt32
     var types: Types
+    /// The entry that followed this one the last time (the next property of the line), or -1.
+    var next: Int32 = -1
   }
 
-  private var slots: [Int32]
-  private var entries: [Entry] = []
-  private var arena: [UInt8] = []
+  /// Everything behind one pointer: a class's `var`s would cost an exclusivity check per access.
+  fileprivate struct Storage {
+    var slots: UnsafeMutablePointer<Int32>
+    var slotCount: Int
+    var entries: UnsafeMutablePointer<Entry>
+    var entryCount = 0
+    var entryCapacity: Int
+    var arena: UnsafeMutablePointer<UInt8>
+    var arenaCount = 0
+    var arenaCapacity: Int
+    /// The entry of the line's previous property (-1 at a line's start), and the first
+    /// property's entry of the last line.
+    var previous: Int = -1
+    var first: Int = -1
+  }
+
+  private let storage: UnsafeMutablePointer<Storage>
 
   public init() {
-    slots = Array(repeating: -1, count: 256)
-    arena.reserveCapacity(4096)
+    let slots = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
+    slots.initialize(repeating: -1, count: 256)
+    storage = .allocate(capacity: 1)
+    storage.initialize(
+      to: Storage(
+        slots: slots, slotCount: 256, entries: .allocate(capacity: 128), entryCapacity: 128,
+        arena: .allocate(capacity: 4096), arenaCapacity: 4096))
+  }
+
+  deinit {
+    storage.pointee.slots.deallocate()
+    storage.pointee.entries.deallocate()
+    storage.pointee.arena.deallocate()
+    storage.deallocate()
   }
 
   /// Keys seen so far.
-  public var count: Int { entries.count }
+  public var count: Int { storage.pointee.entryCount }
 
   /// Every key (its bytes between the quotes, JSON escapes kept) with the types it held.
   public var keysAndTypes: [(key: [UInt8], types: Types)] {
-    entries.map { entry in
-      (Array(arena[Int(entry.offset)..<Int(entry.offset + entry.length)]), entry.types)
+    let s = storage.pointee
+    return (0..<s.entryCount).map { index in
+      let entry = s.entries[index]
+      return (Array(UnsafeBufferPointer(start: s.arena + entry.offset, count: entry.length)), entry.types)
     }
   }
 
-  /// Notes that `key` (the bytes between its quotes) held a value of `types`.
-  @inline(__always)
-  func observe(_ key: UnsafePointer<UInt8>, _ length: Int, _ types: Types) {
-    var hash: UInt32 = 2_166_136_261
-    for index in 0..<length { hash = (hash ^ UInt32(key[index])) &* 16_777_619 }
-    let mask = slots.count - 1
-    var slot = Int(hash) & mask
-    while true {
-      let index = slots[slot]
-      if index < 0 { break }
-      let entry = entries[Int(index)]
-      if entry.hash == hash, Int(entry.length) == length,
-        arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(entry.offset), key, length) }) == 0
+  /// The tally without its object: what the scanner holds while it scans a line (no reference
+  /// counting per value). Valid while the tally lives.
+  struct Handle {
+    fileprivate let storage: UnsafeMutablePointer<Storage>
+
+    /// A new line starts: its first property is compared with the last line's first.
+    @inline(__always)
+    func beginLine() { storage.pointee.previous = -1 }
+
+    /// Notes that `key` (the bytes between its quotes) held a value of `types`.
+    @inline(__always)
+    func observe(_ key: UnsafePointer<UInt8>, _ length: Int, _ types: Types) {
+      let previous = storage.pointee.previous
+      let predicted = previous < 0 ? storage.pointee.first : Int(storage.pointee.entries[previous].next)
+      var index = predicted
+      if predicted < 0
+        || !Self.matches(storage.pointee.entries + predicted, key, length, storage.pointee.arena)
       {
-        if !entry.types.contains(types) { entries[Int(index)].types.formUnion(types) }
-        return
+        index = lookUp(key, length)
+        if previous < 0 {
+          storage.pointee.first = index
+        } else {
+          storage.pointee.entries[previous].next = Int32(index)
+        }
       }
-      slot = (slot + 1) & mask
+      storage.pointee.previous = index
+      let entry = storage.pointee.entries + index
+      if entry.pointee.types.rawValue | types.rawValue != entry.pointee.types.rawValue {
+        entry.pointee.types.formUnion(types)
+      }
     }
-    slots[slot] = Int32(entries.count)
-    entries.append(Entry(offset: Int32(arena.count), length: Int32(length), hash: hash, types: types))
-    arena.append(contentsOf: UnsafeBufferPointer(start: key, count: length))
-    if entries.count * 2 > slots.count { grow() }
+
+    /// Whether `entry`'s key is `key`: compared 8 bytes at a time, without a call.
+    @inline(__always)
+    private static func matches(
+      _ entry: UnsafeMutablePointer<Entry>, _ key: UnsafePointer<UInt8>, _ length: Int,
+      _ arena: UnsafeMutablePointer<UInt8>
+    ) -> Bool {
+      guard entry.pointee.length == length else { return false }
+      let stored = UnsafeRawPointer(arena + entry.pointee.offset)
+      let seen = UnsafeRawPointer(key)
+      var offset = 0
+      while offset + 8 <= length {
+        if stored.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+          != seen.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        {
+          return false
+        }
+        offset += 8
+      }
+      while offset < length {
+        if stored.load(fromByteOffset: offset, as: UInt8.self)
+          != seen.load(fromByteOffset: offset, as: UInt8.self)
+        {
+          return false
+        }
+        offset += 1
+      }
+      return true
+    }
+
+    /// The entry of `key`, made (with no type yet) if new.
+    private func lookUp(_ key: UnsafePointer<UInt8>, _ length: Int) -> Int {
+      var hash: UInt32 = 2_166_136_261
+      for index in 0..<length { hash = (hash ^ UInt32(key[index])) &* 16_777_619 }
+      let mask = storage.pointee.slotCount - 1
+      var slot = Int(hash) & mask
+      while true {
+        let index = Int(storage.pointee.slots[slot])
+        if index < 0 { break }
+        let entry = storage.pointee.entries + index
+        if entry.pointee.hash == hash, Self.matches(entry, key, length, storage.pointee.arena) {
+          return index
+        }
+        slot = (slot + 1) & mask
+      }
+      return insert(key, length, hash: hash, slot: slot)
+    }
+
+    func insert(_ key: UnsafePointer<UInt8>, _ length: Int, hash: UInt32, slot: Int) -> Int {
+      var s = storage.pointee
+      if s.entryCount == s.entryCapacity {
+        let grown = UnsafeMutablePointer<Entry>.allocate(capacity: s.entryCapacity * 2)
+        grown.moveInitialize(from: s.entries, count: s.entryCount)
+        s.entries.deallocate()
+        s.entries = grown
+        s.entryCapacity *= 2
+      }
+      if s.arenaCount + length > s.arenaCapacity {
+        let capacity = max(s.arenaCapacity * 2, s.arenaCount + length)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.moveInitialize(from: s.arena, count: s.arenaCount)
+        s.arena.deallocate()
+        s.arena = grown
+        s.arenaCapacity = capacity
+      }
+      let index = s.entryCount
+      (s.arena + s.arenaCount).initialize(from: key, count: length)
+      (s.entries + index).initialize(to: Entry(offset: s.arenaCount, length: length, hash: hash, types: []))
+      s.arenaCount += length
+      s.entryCount += 1
+      s.slots[slot] = Int32(index)
+      storage.pointee = s
+      if s.entryCount * 2 > s.slotCount { grow() }
+      return index
+    }
+
+    func grow() {
+      var s = storage.pointee
+      let count = s.slotCount * 2
+      let slots = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+      slots.initialize(repeating: -1, count: count)
+      for index in 0..<s.entryCount {
+        var slot = Int(s.entries[index].hash) & (count - 1)
+        while slots[slot] >= 0 { slot = (slot + 1) & (count - 1) }
+        slots[slot] = Int32(index)
+      }
+      s.slots.deallocate()
+      s.slots = slots
+      s.slotCount = count
+      storage.pointee = s
+    }
+
   }
 
-  private func grow() {
-    slots = Array(repeating: -1, count: slots.count * 2)
-    let mask = slots.count - 1
-    for (index, entry) in entries.enumerated() {
-      var slot = Int(entry.hash) & mask
-      while slots[slot] >= 0 { slot = (slot + 1) & mask }
-      slots[slot] = Int32(index)
-    }
-  }
+  /// The handle the scanner uses.
+  var handle: Handle { Handle(storage: storage) }
 
-  /// Forgets every key (a window retried from the start).
+  /// Forgets every key.
   public func reset() {
-    for index in slots.indices { slots[index] = -1 }
-    entries.removeAll(keepingCapacity: true)
-    arena.removeAll(keepingCapacity: true)
+    var s = storage.pointee
+    s.slots.update(repeating: -1, count: s.slotCount)
+    s.entryCount = 0
+    s.arenaCount = 0
+    s.previous = -1
+    s.first = -1
+    storage.pointee = s
   }
 }

@@ -26,8 +26,12 @@ public enum JSONLineScanner {
     guard let base = line.baseAddress, line.count > 0 else {
       throw .invalidJSON(offset: 0, reason: "empty line")
     }
-    var cursor = ScanCursor(base: base.assumingMemoryBound(to: UInt8.self), count: line.count, tally: tally)
-    return try cursor.scanLine()
+    // The tally stays alive for the call; the cursor holds its storage without counting references.
+    return try withExtendedLifetime(tally) { () throws(NDJSONError) -> EventFields in
+      var cursor = ScanCursor(
+        base: base.assumingMemoryBound(to: UInt8.self), count: line.count, tally: tally?.handle)
+      return try cursor.scanLine()
+    }
   }
 
   /// Validates `line` given as an array.

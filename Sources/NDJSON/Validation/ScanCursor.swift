@@ -14,12 +14,12 @@ struct ScanCursor {
   private var propertiesKey = Key.other
   private var fields = EventFields()
   /// Where the types of `properties`' members go (nil: not gathered).
-  private let tally: PropertyTypeTally?
+  private let tally: PropertyTypeTally.Handle?
   /// The bytes of the current `properties` member's key, between its quotes.
   private var keyStart = 0
   private var keyLength = 0
 
-  init(base: UnsafePointer<UInt8>, count: Int, tally: PropertyTypeTally? = nil) {
+  init(base: UnsafePointer<UInt8>, count: Int, tally: PropertyTypeTally.Handle? = nil) {
     self.p = base
     self.n = count
     self.tally = tally
@@ -58,6 +58,7 @@ struct ScanCursor {
   /// follow it, then the next value. No state dispatch per token (a jump table on a state enum
   /// mispredicts on almost every token of a Mixpanel event).
   mutating func scanLine() throws(NDJSONError) -> EventFields {
+    tally?.beginLine()
     skipSpace()
     guard i < n, p[i] == UInt8(ascii: "{") else { throw fail("a line must be a JSON object") }
     while true {
@@ -65,7 +66,7 @@ struct ScanCursor {
       skipSpace()
       guard i < n else { throw fail("line ends inside a value") }
       let c = p[i]
-      if tally != nil { observe(c) }
+      if tally != nil, depth == 2 { observe(c) }
       if c == UInt8(ascii: "\"") {
         try scanStringValue()
       } else if c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) {

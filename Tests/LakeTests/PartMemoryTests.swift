@@ -122,4 +122,24 @@ struct PartMemoryTests {
     }
     #expect(memory.held == 0, "committed and discarded parts both give their bytes back")
   }
+
+  @Test(
+    "a line bigger than a frame is a frame of its own; the lines around it and it come back whole, and its memory goes back"
+  )
+  func giantLine() throws {
+    let scratch = WindowWriterTests.Scratch()
+    let memory = PartMemory(budget: 16 << 20)
+    let small = Self.lines(CodecTests.sampleNDJSON(byteCount: 300_000))
+    let giant =
+      Array(#"{"event":"big","properties":{"blob":""#.utf8)
+      + Array(repeating: UInt8(ascii: "x"), count: 3 << 20)
+      + Array(#""}}"#.utf8)
+    let lines = small + [giant] + small + [giant]
+    let writer = try Self.writeDay(lines, memory: memory, root: scratch.root)
+    #expect(memory.held <= memory.budget)
+    _ = try writer.commit(committedAt: 1_717_200_000)
+    let (read, _) = try scratch.committedLines(WindowWriterTests.first)
+    #expect(read == lines.map { String(decoding: $0, as: UTF8.self) })
+    #expect(memory.held == 0)
+  }
 }

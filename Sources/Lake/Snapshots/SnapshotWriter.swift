@@ -50,7 +50,11 @@ public final class SnapshotWriter {
   public var rows: Int { writer.rows }
 
   /// Adds one record: a line of JSON without its newline.
+  /// Sees every line appended (the caller's schema tally).
+  public var observer: ((UnsafeRawBufferPointer) -> Void)?
+
   public func append(_ line: [UInt8]) throws(LakeError) {
+    if let observer { line.withUnsafeBytes(observer) }
     do {
       try line.withUnsafeBytes { try writer.append($0, time: nil) }
     } catch let error as LakeError {

@@ -3,6 +3,7 @@ import Foundation
 import Lake
 import Logging
 import MixpanelAPI
+import NDJSON
 
 /// How ``QueryStreamsRun`` runs one daily stream (funnels, revenue), window by window:
 /// funnels: `funnels/list` once, then per window and funnel `funnels?unit=day`; revenue: per
@@ -140,11 +141,17 @@ struct DailyStreamContext<C: Clock>: Sendable where C.Duration == Duration {
       let ordered = rows.enumerated().sorted {
         ($0.element.day, $0.offset) < ($1.element.day, $1.offset)
       }
+      let tally = PropertyTypeTally(topLevel: true)
       for (_, row) in ordered {
         try row.line.withUnsafeBytes { raw in
+          _ = try? JSONLineScanner.scan(raw, tally: tally)
           try writer.append(raw, day: row.day, time: row.day.startEpochSeconds)
         }
       }
+      // The schema first: once the days are visible, it already has their columns.
+      try config.schemas.merge(
+        StreamSchema(tableTally: tally), lake: config.lake, stream: stream.name,
+        failureInjector: config.failureInjector)
       let summary = try writer.commit(committedAt: Int64(now().timeIntervalSince1970))
       logger.info(
         "daily.window.committed",

@@ -3,6 +3,7 @@ import Foundation
 import Lake
 import Logging
 import MixpanelAPI
+import NDJSON
 
 /// How ``QueryStreamsRun`` runs one full-table stream, and what the full-table streams of one
 /// run share: the client, the limiter, the run's names, and the cohort list (fetched once when
@@ -35,14 +36,28 @@ struct FullTableContext<C: Clock>: Sendable where C.Duration == Duration {
       let writer = makeWriter(stream, snapshotDate: resume.flatMap { Day($0.snapshotDate) } ?? snapshotDate)
       // Where the pass is; a resumed pass is at its checkpoint until it reads a page.
       var progress = resume.map(EngageProgress.init(checkpoint:))
+      // The types of every row this pass commits, for `<stream>/_schema.json`.
+      let tally = PropertyTypeTally(topLevel: true)
+      writer.observer = { _ = try? JSONLineScanner.scan($0, tally: tally) }
       if let resume {
         writer.adopt(resume.files)
+        // The pages an earlier run kept count too.
+        for file in resume.files {
+          _ = try? PartFileReader.read(path: writer.temporaryPath(of: file), compression: config.compression)
+          {
+            _ = try? JSONLineScanner.scan($0, tally: tally)
+          }
+        }
         logger.info(
           "engage.resumed", metadata: ["page": "\(resume.nextPage)", "files": "\(resume.files.count)"])
       }
       do {
         let duplicates = try await fill(
           writer, stream: stream, stats: &stats, resume: resume, progress: &progress)
+        // The schema first: once the table is visible, it already has its columns.
+        try config.schemas.merge(
+          StreamSchema(tableTally: tally), lake: config.lake, stream: stream.name,
+          failureInjector: config.failureInjector)
         let manifest = try writer.commit(committedAt: Int64(now().timeIntervalSince1970))
         if stream == .engage { EngageCheckpoint.remove(lake: config.lake) }
         logger.info(

@@ -88,6 +88,11 @@ public enum LakeReset {
       try StateStore.write(state, to: config.resolvedStatePath)
     }
     let fence = CommitFence(lease: lease)
+    // A whole stream goes with its schema, first (a table's folder then empties and goes with its
+    // last partition); a range keeps it: it covers what is left, and the refetch merges into it.
+    if from == nil, to == nil {
+      try? FileSystem.remove(LakeLayout(root: config.lake).path(LakeLayout.schema(stream: stream.name)))
+    }
     for relative in partitions(of: stream, lake: config.lake, from: from, to: to) {
       if let removed = try PartitionRemoval.remove(
         lakeRoot: config.lake, relative: relative, stream: stream.name, runID: runID, committedAt: started,

@@ -19,7 +19,8 @@ public final class SchemaStore: Sendable {
     guard FileSystem.exists(path) else { return nil }
     let bytes = try FileSystem.read(path)
     do {
-      return try StreamSchema(sparkJSON: try JSONNode(parsing: bytes))
+      return try StreamSchema(
+        sparkJSON: try JSONNode(parsing: bytes), table: stream != StreamName.export.name)
     } catch {
       throw LakeError.corrupt(
         path, "not a schema this tool wrote (\(error))",
@@ -37,7 +38,9 @@ public final class SchemaStore: Sendable {
     let key = "\(lake)\u{0}\(stream)"
     try cache.withLock { cache in
       let known = try cache[key] ?? Self.read(lake: lake, stream: stream)
-      let current = known.flatMap { $0.flat == schema.flat ? $0 : nil } ?? StreamSchema(flat: schema.flat)
+      var empty = StreamSchema(flat: schema.flat)
+      empty.table = schema.table
+      let current = known.flatMap { $0.flat == schema.flat ? $0 : nil } ?? empty
       let merged = current.merged(with: schema)
       // A window without rows, before any: nothing to describe yet (and no folder to put it in).
       if known == nil, merged.columns.isEmpty { return }

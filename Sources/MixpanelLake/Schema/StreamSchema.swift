@@ -81,12 +81,26 @@ public struct StreamSchema: Sendable, Equatable {
 
   /// Flat records (top-level columns) or raw ones (`event` and a `properties` struct).
   public var flat: Bool
-  /// Property (raw) or column (flat) names and their types.
+  /// A Query stream's rows (engage, cohorts, funnels, …): every column is a member of the row,
+  /// none fixed.
+  public var table = false
+  /// Property (raw) or column (flat, table) names and their types.
   public var columns: [String: ColumnType]
 
   public init(flat: Bool, columns: [String: ColumnType] = [:]) {
     self.flat = flat
     self.columns = columns
+  }
+
+  /// A Query stream's schema, from a tally of its rows' own members.
+  public init(tableTally tally: PropertyTypeTally) {
+    self.init(flat: true)
+    table = true
+    for (key, types) in tally.keysAndTypes {
+      guard let name = Self.decode(key) else { continue }
+      let type = ColumnType(types)
+      columns[name] = columns[name].map { $0.merged(with: type) } ?? type
+    }
   }
 
   /// The schema of what `tally` saw: properties by their decoded names (flat: as columns, only
@@ -95,7 +109,7 @@ public struct StreamSchema: Sendable, Equatable {
     self.init(flat: flat)
     for (key, types) in tally.keysAndTypes {
       guard var name = Self.decode(key) else { continue }
-      if flat {
+      if flat, !table {
         // Flat records carry `time` as ISO-8601 text, a column of its own.
         if name == "time" { continue }
         name = FlatRecord.columnName(name)
@@ -125,7 +139,7 @@ public struct StreamSchema: Sendable, Equatable {
 
   /// The fixed columns before the properties.
   private var leading: [(String, ColumnType)] {
-    flat ? [("event", .string), ("time", .string)] : [("event", .string)]
+    table ? [] : flat ? [("event", .string), ("time", .string)] : [("event", .string)]
   }
 
   private static func field(_ name: String, _ type: JSONNode, ours: String? = nil) -> JSONNode {
@@ -151,7 +165,7 @@ public struct StreamSchema: Sendable, Equatable {
   }
 
   /// Reads `_schema.json` back (our types from each field's metadata; Spark's where absent).
-  public init(sparkJSON node: JSONNode) throws {
+  public init(sparkJSON node: JSONNode, table: Bool = false) throws {
     guard case .object(let top) = node,
       case .array(let fields)? = top.first(where: { $0.key == "fields" })?.value
     else { throw SchemaFileError("not a Spark StructType: no \"fields\"") }
@@ -186,7 +200,8 @@ public struct StreamSchema: Sendable, Equatable {
       for (name, type, metadata) in inner.compactMap(named) { columns[name] = columnType(type, metadata) }
     } else {
       self.init(flat: true)
-      for (name, type, metadata) in outer where name != "event" && name != "time" {
+      self.table = table
+      for (name, type, metadata) in outer where table || (name != "event" && name != "time") {
         columns[name] = columnType(type, metadata)
       }
     }

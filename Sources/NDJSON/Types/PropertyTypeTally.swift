@@ -47,9 +47,18 @@ public final class PropertyTypeTally {
     /// property's entry of the last line.
     var previous: Int = -1
     var first: Int = -1
+    /// 2: the members of `properties`; 1: the line's own members (a table row).
+    var depth = 2
   }
 
   private let storage: UnsafeMutablePointer<Storage>
+
+  /// A tally of `properties`' members, or with `topLevel` of each line's own members (the
+  /// rows of the Query streams' tables).
+  public convenience init(topLevel: Bool) {
+    self.init()
+    storage.pointee.depth = topLevel ? 1 : 2
+  }
 
   public init() {
     let slots = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
@@ -84,6 +93,9 @@ public final class PropertyTypeTally {
   /// counting per value). Valid while the tally lives.
   struct Handle {
     fileprivate let storage: UnsafeMutablePointer<Storage>
+
+    /// The depth whose members it notes.
+    var depth: Int { storage.pointee.depth }
 
     /// A new line starts: its first property is compared with the last line's first.
     @inline(__always)

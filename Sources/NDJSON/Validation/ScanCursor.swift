@@ -15,6 +15,8 @@ struct ScanCursor {
   private var fields = EventFields()
   /// Where the types of `properties`' members go (nil: not gathered).
   private let tally: PropertyTypeTally.Handle?
+  /// The depth whose members' types the tally notes: 2 (`properties`), 1 (a row), 0 (none).
+  private let tallyDepth: Int
   /// The bytes of the current `properties` member's key, between its quotes.
   private var keyStart = 0
   private var keyLength = 0
@@ -23,12 +25,13 @@ struct ScanCursor {
     self.p = base
     self.n = count
     self.tally = tally
+    self.tallyDepth = tally?.depth ?? 0
   }
 
   /// Notes the type of the `properties` member whose value starts at `i` with `c`.
   @inline(__always)
   private func observe(_ c: UInt8) {
-    guard let tally, inProperties else { return }
+    guard let tally, inObject, tallyDepth == 1 || topKey == .properties else { return }
     let types: PropertyTypeTally.Types
     switch c {
     case UInt8(ascii: "\""): types = .string
@@ -66,7 +69,7 @@ struct ScanCursor {
       skipSpace()
       guard i < n else { throw fail("line ends inside a value") }
       let c = p[i]
-      if tally != nil, depth == 2 { observe(c) }
+      if depth == tallyDepth { observe(c) }
       if c == UInt8(ascii: "\"") {
         try scanStringValue()
       } else if c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) {
@@ -176,7 +179,7 @@ struct ScanCursor {
   private mutating func scanKey() throws(NDJSONError) {
     let start = i + 1
     let escaped = try scanString()
-    if depth == 2 {
+    if depth == tallyDepth {
       keyStart = start
       keyLength = i - 1 - start
     }

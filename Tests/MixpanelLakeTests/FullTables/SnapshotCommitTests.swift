@@ -48,8 +48,11 @@ struct SnapshotCommitTests {
     }
     let next = Fixture.today.advanced(by: 1)
     for stream in ["engage", "cohorts"] {
+      // The stream folder holds the snapshots and the stream's `_schema.json`.
       let folders = try FileManager.default.contentsOfDirectory(atPath: "\(lake.path)/\(stream)").sorted()
+        .filter { $0 != "_schema.json" }
       #expect(folders == ["snapshot_date=\(Fixture.today)", "snapshot_date=\(next)"], "\(stream)")
+      #expect(FileManager.default.fileExists(atPath: "\(lake.path)/\(stream)/_schema.json"))
       for folder in folders {
         let manifest = try #require(try ManifestStore.read(directory: "\(lake.path)/\(stream)/\(folder)"))
         #expect(manifest.partition == "\(stream)/\(folder)")

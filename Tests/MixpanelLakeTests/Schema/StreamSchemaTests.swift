@@ -157,6 +157,38 @@ struct SchemaEndToEndTests {
   }
 }
 
+@Suite("_schema.json of the Query streams: every table and daily stream has one DuckDB loads")
+struct TableSchemaTests {
+  @Test(
+    "engage, cohorts, annotations, funnels and revenue each get <stream>/_schema.json with their rows' columns; schema --stream S --duckdb reads every row"
+  )
+  func tables() async throws {
+    let dir = TemporaryDirectory()
+    let lake = "\(dir.path)/lake"
+    let project = FakeProject(seed: 33, eventsPerDay: 50, today: Fixture.today, profiles: 40)
+    var counts: [String: Int] = [:]
+    try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      let tables = try await StreamsFixture.run(
+        StreamsFixture.config(lake: lake, server: server, streams: ["engage", "cohorts", "annotations"]))
+      for table in tables.streams { counts[table.stream] = table.rows }
+      let daily = try await DailyFixture.run(
+        DailyFixture.config(lake: lake, server: server, start: "\(Fixture.today.advanced(by: -8))"))
+      for stream in daily.streams { counts[stream.stream] = stream.rows }
+    }
+    for stream in ["engage", "cohorts", "annotations", "funnels", "revenue"] {
+      let schema = try #require(try SchemaStore.read(lake: lake, stream: stream), "\(stream)")
+      #expect(schema.table && !schema.columns.isEmpty, "\(stream)")
+      let expression = try await CLIProcess.run(["schema", "--lake", lake, "--stream", stream, "--duckdb"])
+      #expect(expression.status == 0, "\(expression.stderr)")
+      let rows = try DuckDB.query(
+        "SELECT count(*) FROM \(expression.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
+      #expect(rows.first?.first as? String == "\(counts[stream] ?? -1)", "\(stream): \(rows)")
+    }
+    let engage = try #require(try SchemaStore.read(lake: lake, stream: "engage"))
+    #expect(engage.columns["distinct_id"] == .string, "\(engage.columns)")
+  }
+}
+
 /// A config file for `verify` on a lake (no server: --skip-counts).
 enum VerifyFixtureConfig {
   static func write(lake: String, dir: String) throws -> String {

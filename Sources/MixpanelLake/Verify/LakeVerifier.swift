@@ -77,13 +77,16 @@ public struct LakeVerifier<C: Clock>: Sendable where C.Duration == Duration {
     var tally = EventTally(mapper: mapper)
     var intactDays = Set<Day>()
     let verifier = PartitionVerifier(lake: config.lake)
-    // Every committed raw line must fit `_schema.json` (flat lakes: the files and counts only).
-    let schema = try SchemaStore.read(lake: config.lake, stream: StreamName.export.name).flatMap {
-      $0.flat ? nil : $0
-    }
+    // Every committed line must fit its stream's `_schema.json`, where the stream has one.
+    var schemas: [String: StreamSchema?] = [:]
     for partition in partitions {
       let isExportDay = partition.stream == StreamName.export.name && partition.isDayPartition
-      let types = schema != nil && isExportDay ? PropertyTypeTally() : nil
+      if schemas[partition.stream] == nil {
+        schemas[partition.stream] = .some(try SchemaStore.read(lake: config.lake, stream: partition.stream))
+      }
+      let schema = schemas[partition.stream] ?? nil
+      // Raw export lines: the members of `properties`; flat lines and table rows: their own.
+      let types = schema.map { PropertyTypeTally(topLevel: $0.flat || $0.table) }
       let outcome: PartitionVerifier.Outcome
       if counting, isExportDay, let day = partition.day {
         tally.startPartition()

@@ -184,8 +184,46 @@ struct TableSchemaTests {
         "SELECT count(*) FROM \(expression.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
       #expect(rows.first?.first as? String == "\(counts[stream] ?? -1)", "\(stream): \(rows)")
     }
-    let engage = try #require(try SchemaStore.read(lake: lake, stream: "engage"))
+    var engage = try #require(try SchemaStore.read(lake: lake, stream: "engage"))
     #expect(engage.columns["distinct_id"] == .string, "\(engage.columns)")
+    // verify checks every row against its stream's schema: all fit, until one is narrowed.
+    let config = try VerifyFixtureConfig.write(lake: lake, dir: dir.path)
+    let fits = try await CLIProcess.run(["verify", "--config", config, "--skip-counts", "--quiet"])
+    #expect(fits.status == 0, "\(fits.stdout)\(fits.stderr)")
+    engage.columns["distinct_id"] = .long
+    try FileSystem.writeAtomically(engage.sparkJSON.bytes, to: "\(lake)/engage/_schema.json")
+    let narrowed = try await CLIProcess.run(["verify", "--config", config, "--skip-counts", "--quiet"])
+    #expect(narrowed.status == 1)
+    #expect(
+      narrowed.stdout.contains("column 'distinct_id' holds string values; engage/_schema.json says long"),
+      "\(narrowed.stdout)")
+  }
+
+  @Test(
+    "flat records: the schema lists the columns as written (renamed, time as text), and verify checks them")
+  func flat() async throws {
+    let dir = TemporaryDirectory()
+    let lake = "\(dir.path)/lake"
+    let project = FakeProject(seed: 34, eventsPerDay: 100, today: Fixture.today)
+    try await SchemaEndToEndTests.export(lake, project: project, extra: ["record_format": .string("flat")])
+    var schema = try #require(try SchemaStore.read(lake: lake, stream: "export"))
+    #expect(schema.flat && !schema.table && schema.columns["mp_reserved_insert_id"] == .string)
+    #expect(schema.columns["time"] == nil && schema.columns["$insert_id"] == nil)
+    let expression = try await CLIProcess.run(["schema", "--lake", lake, "--duckdb"])
+    let rows = try DuckDB.query(
+      "SELECT count(DISTINCT mp_reserved_insert_id), typeof(any_value(time)) FROM \(expression.stdout.trimmingCharacters(in: .whitespacesAndNewlines))"
+    )
+    let truth = project.truth(from: SchemaEndToEndTests.first, to: SchemaEndToEndTests.last).total
+    #expect(rows.first?.map { "\($0)" } == ["\(truth)", "VARCHAR"], "\(rows)")
+    let config = try VerifyFixtureConfig.write(lake: lake, dir: dir.path)
+    let fits = try await CLIProcess.run(["verify", "--config", config, "--skip-counts", "--quiet"])
+    #expect(fits.status == 0, "\(fits.stdout)\(fits.stderr)")
+    schema.columns["mp_reserved_insert_id"] = nil
+    try FileSystem.writeAtomically(schema.sparkJSON.bytes, to: "\(lake)/export/_schema.json")
+    let narrowed = try await CLIProcess.run(["verify", "--config", config, "--skip-counts", "--quiet"])
+    #expect(
+      narrowed.status == 1
+        && narrowed.stdout.contains("column 'mp_reserved_insert_id' is not in export/_schema.json"))
   }
 }
 

@@ -20,6 +20,8 @@ struct ScanCursor {
   /// The bytes of the current `properties` member's key, between its quotes.
   private var keyStart = 0
   private var keyLength = 0
+  /// Whether the number ``scanNumber(parse:)`` last read had a fraction or an exponent.
+  private var numberHadFraction = false
 
   init(base: UnsafePointer<UInt8>, count: Int, tally: PropertyTypeTally.Handle? = nil) {
     self.p = base
@@ -40,14 +42,17 @@ struct ScanCursor {
     case UInt8(ascii: "t"), UInt8(ascii: "f"): types = .boolean
     case UInt8(ascii: "n"): types = .null
     default:
-      // A number: an integer unless a fraction or an exponent follows its digits.
-      var j = i + 1
-      while j < n, p[j] >= UInt8(ascii: "0"), p[j] <= UInt8(ascii: "9") { j += 1 }
-      let more =
-        j < n && (p[j] == UInt8(ascii: ".") || p[j] == UInt8(ascii: "e") || p[j] == UInt8(ascii: "E"))
-      types = more ? .fraction : .integer
+      // A number: noted once scanned (``observeNumber()``), which tells a fraction apart.
+      return
     }
     tally.observe(p + keyStart, keyLength, types)
+  }
+
+  /// Notes the type of the number just scanned for the current `properties` member.
+  @inline(__always)
+  private func observeNumber() {
+    guard let tally, inObject, tallyDepth == 1 || topKey == .properties else { return }
+    tally.observe(p + keyStart, keyLength, numberHadFraction ? .fraction : .integer)
   }
 
   private func fail(_ reason: String) -> NDJSONError {
@@ -74,6 +79,7 @@ struct ScanCursor {
         try scanStringValue()
       } else if c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) {
         try scanNumberValue()
+        if depth == tallyDepth { observeNumber() }
       } else if c == UInt8(ascii: "{") {
         try open(object: true)
         skipSpace()
@@ -331,6 +337,7 @@ struct ScanCursor {
   @inline(__always)
   private mutating func scanNumber(parse: Bool) throws(NDJSONError) -> Int64? {
     var negative = false
+    numberHadFraction = false
     if p[i] == UInt8(ascii: "-") {
       negative = true
       i += 1
@@ -352,11 +359,13 @@ struct ScanCursor {
       }
     }
     if i < n, p[i] == UInt8(ascii: ".") {
+      numberHadFraction = true
       i += 1
       guard i < n, p[i] >= 0x30, p[i] <= 0x39 else { throw fail("invalid number") }
       while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
     }
     if i < n, p[i] | 0x20 == UInt8(ascii: "e") {
+      numberHadFraction = true
       i += 1
       if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
       guard i < n, p[i] >= 0x30, p[i] <= 0x39 else { throw fail("invalid number") }

@@ -44,7 +44,7 @@ struct SchemaCommand: AsyncParsableCommand {
       if duckdb {
         // Day or snapshot folders are hive partitions; a replaced table's parts sit in the stream folder.
         let partitioned = ((try? FileSystem.list(folder)) ?? []).contains {
-          $0.hasPrefix("day=") || $0.hasPrefix("snapshot_date=")
+          LakeLayout.parseFolder($0).key != nil
         }
         let pattern = "\(folder)/\(partitioned ? "*/" : "")*\(Self.partExtension(folder))"
         print(

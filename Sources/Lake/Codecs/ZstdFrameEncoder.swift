@@ -93,7 +93,4 @@ public final class ZstdFrameEncoder: Sendable {
       if contexts.count < maxPooled, context.output.count <= keptOutputBytes { contexts.append(context) }
     }
   }
-
-  /// Contexts waiting in the pool (for tests).
-  public var pooledCount: Int { pool.withLock { $0.count } }
 }

@@ -35,8 +35,8 @@ final class PartFile {
   private(set) var storedBytes = 0
   private(set) var minTime: Int64?
   private(set) var maxTime: Int64?
-  /// zstd frames written (for tests).
-  private(set) var frames = 0
+  /// zstd frames written (an empty part still gets one).
+  private var frames = 0
 
   init(
     directory: String, finalName: String, compression: Compression, level: Int, memory: PartMemory,

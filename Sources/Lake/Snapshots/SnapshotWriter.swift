@@ -49,10 +49,10 @@ public final class SnapshotWriter {
   /// Rows appended so far.
   public var rows: Int { writer.rows }
 
-  /// Adds one record: a line of JSON without its newline.
   /// Sees every line appended (the caller's schema tally).
   public var observer: ((UnsafeRawBufferPointer) -> Void)?
 
+  /// Adds one record: a line of JSON without its newline.
   public func append(_ line: [UInt8]) throws(LakeError) {
     if let observer { line.withUnsafeBytes(observer) }
     do {

@@ -82,11 +82,16 @@ public struct VolumeEstimate: Sendable, Equatable {
   public static func fetch(config: LakeConfig, plan: WindowPlan, logger: Logger) async throws
     -> VolumeEstimate
   {
+    try await fetch(config: config, plan: plan, caller: ownCaller(config, logger: logger), logger: logger)
+  }
+
+  /// A Query caller of its own (a limiter at the project's Query limits), for `plan` and
+  /// `report`, which run no other Query call.
+  private static func ownCaller(_ config: LakeConfig, logger: Logger) -> QueryCaller<ContinuousClock> {
     let clock = ContinuousClock()
-    let limiter = RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger)
-    let caller = QueryCaller(
-      limiter: limiter, retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
-    return try await fetch(config: config, plan: plan, caller: caller, logger: logger)
+    return QueryCaller(
+      limiter: RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger),
+      retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
   }
 
   /// The same, under `caller` (the run's Query API limiter).
@@ -109,11 +114,8 @@ public struct VolumeEstimate: Sendable, Equatable {
   public static func dailyCounts(config: LakeConfig, from first: Day, to last: Day, logger: Logger)
     async throws -> (perDay: [Day: Int], requests: Int)
   {
-    let clock = ContinuousClock()
-    let caller = QueryCaller(
-      limiter: RateLimiter(policy: config.queryRateLimit, clock: clock, logger: logger),
-      retryPolicy: config.queryRetryPolicy, clock: clock, logger: logger)
-    return try await dailyCounts(config: config, from: first, to: last, caller: caller, logger: logger)
+    try await dailyCounts(
+      config: config, from: first, to: last, caller: ownCaller(config, logger: logger), logger: logger)
   }
 
   static func dailyCounts<C: Clock>(

@@ -1,12 +1,16 @@
+import Lake
 import NDJSON
 
 /// `verify`'s check of a partition's lines against its stream's `_schema.json`: every property
 /// (raw export) or column (flat export, a Query stream's rows) its lines hold must be in the
 /// schema, at a type that fits every value it held.
 enum SchemaCheck {
-  static func problems(_ seen: PropertyTypeTally, schema: StreamSchema, location: String) -> [VerifyProblem] {
+  static func problems(_ seen: PropertyTypeTally, schema: StreamSchema, partition: LakePartition)
+    -> [VerifyProblem]
+  {
     var problems: [VerifyProblem] = []
-    let file = "\(location.split(separator: "/").first.map(String.init) ?? location)/_schema.json"
+    let file = LakeLayout.schema(stream: partition.stream)
+    let location = partition.relativePath
     for (key, types) in seen.keysAndTypes {
       guard let name = StreamSchema.decode(key) else { continue }
       // A flat record's own fixed columns.

@@ -38,9 +38,9 @@ public final class SchemaStore: Sendable {
     let key = "\(lake)\u{0}\(stream)"
     try cache.withLock { cache in
       let known = try cache[key] ?? Self.read(lake: lake, stream: stream)
-      var empty = StreamSchema(flat: schema.flat)
-      empty.table = schema.table
-      let current = known.flatMap { $0.flat == schema.flat ? $0 : nil } ?? empty
+      let current =
+        known.flatMap { $0.flat == schema.flat ? $0 : nil }
+        ?? StreamSchema(flat: schema.flat, table: schema.table)
       let merged = current.merged(with: schema)
       // A window without rows, before any: nothing to describe yet (and no folder to put it in).
       if known == nil, merged.columns.isEmpty { return }

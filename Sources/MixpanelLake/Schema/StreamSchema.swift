@@ -87,19 +87,17 @@ public struct StreamSchema: Sendable, Equatable {
   /// Property (raw) or column (flat, table) names and their types.
   public var columns: [String: ColumnType]
 
-  public init(flat: Bool, columns: [String: ColumnType] = [:]) {
+  public init(flat: Bool, table: Bool = false, columns: [String: ColumnType] = [:]) {
     self.flat = flat
+    self.table = table
     self.columns = columns
   }
 
   /// A Query stream's schema, from a tally of its rows' own members.
   public init(tableTally tally: PropertyTypeTally) {
-    self.init(flat: true)
-    table = true
+    self.init(flat: true, table: true)
     for (key, types) in tally.keysAndTypes {
-      guard let name = Self.decode(key) else { continue }
-      let type = ColumnType(types)
-      columns[name] = columns[name].map { $0.merged(with: type) } ?? type
+      if let name = Self.decode(key) { add(name, ColumnType(types)) }
     }
   }
 
@@ -115,8 +113,7 @@ public struct StreamSchema: Sendable, Equatable {
         name = FlatRecord.columnName(name)
         if let keep, !keep(name) { continue }
       }
-      let type = ColumnType(types)
-      columns[name] = columns[name].map { $0.merged(with: type) } ?? type
+      add(name, ColumnType(types))
     }
   }
 
@@ -128,12 +125,15 @@ public struct StreamSchema: Sendable, Equatable {
     return text
   }
 
+  /// Adds a column, or widens it to fit `type` too.
+  private mutating func add(_ name: String, _ type: ColumnType) {
+    columns[name] = columns[name].map { $0.merged(with: type) } ?? type
+  }
+
   /// Both schemas' columns, each at the narrowest type both fit.
   public func merged(with other: StreamSchema) -> StreamSchema {
     var result = self
-    for (name, type) in other.columns {
-      result.columns[name] = result.columns[name].map { $0.merged(with: type) } ?? type
-    }
+    for (name, type) in other.columns { result.add(name, type) }
     return result
   }
 
@@ -199,8 +199,7 @@ public struct StreamSchema: Sendable, Equatable {
       self.init(flat: false)
       for (name, type, metadata) in inner.compactMap(named) { columns[name] = columnType(type, metadata) }
     } else {
-      self.init(flat: true)
-      self.table = table
+      self.init(flat: true, table: table)
       for (name, type, metadata) in outer where table || (name != "event" && name != "time") {
         columns[name] = columnType(type, metadata)
       }

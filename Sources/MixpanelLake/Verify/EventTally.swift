@@ -32,9 +32,10 @@ struct EventTally {
     seen.removeAll(keepingCapacity: true)
   }
 
-  /// Counts one line of the partition of `partitionDay`.
-  mutating func add(_ line: UnsafeRawBufferPointer, partitionDay: Day) {
-    guard let fields = try? JSONLineScanner.scan(line) else {
+  /// Counts one line of the partition of `partitionDay`; the same scan notes its types in
+  /// `types` when given (the schema check).
+  mutating func add(_ line: UnsafeRawBufferPointer, partitionDay: Day, types: PropertyTypeTally? = nil) {
+    guard let fields = try? JSONLineScanner.scan(line, tally: types) else {
       record(day: partitionDay, name: -1, distinct: true)
       return
     }

@@ -90,10 +90,7 @@ public struct LakeVerifier<C: Clock>: Sendable where C.Duration == Duration {
       let outcome: PartitionVerifier.Outcome
       if counting, isExportDay, let day = partition.day {
         tally.startPartition()
-        outcome = try verifier.verify(partition) {
-          tally.add($0, partitionDay: day)
-          if let types { _ = try? JSONLineScanner.scan($0, tally: types) }
-        }
+        outcome = try verifier.verify(partition) { tally.add($0, partitionDay: day, types: types) }
         if outcome.intact { intactDays.insert(day) }
       } else if let types {
         outcome = try verifier.verify(partition) { _ = try? JSONLineScanner.scan($0, tally: types) }
@@ -101,7 +98,7 @@ public struct LakeVerifier<C: Clock>: Sendable where C.Duration == Duration {
         outcome = try verifier.verify(partition, onLine: nil)
       }
       if let schema, let types {
-        report.problems += SchemaCheck.problems(types, schema: schema, location: partition.relativePath)
+        report.problems += SchemaCheck.problems(types, schema: schema, partition: partition)
       }
       if outcome.committed { report.partitions += 1 }
       report.files += outcome.files

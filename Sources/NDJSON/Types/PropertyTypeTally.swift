@@ -77,9 +77,6 @@ public final class PropertyTypeTally {
     storage.deallocate()
   }
 
-  /// Keys seen so far.
-  public var count: Int { storage.pointee.entryCount }
-
   /// Every key (its bytes between the quotes, JSON escapes kept) with the types it held.
   public var keysAndTypes: [(key: [UInt8], types: Types)] {
     let s = storage.pointee
@@ -219,15 +216,4 @@ public final class PropertyTypeTally {
 
   /// The handle the scanner uses.
   var handle: Handle { Handle(storage: storage) }
-
-  /// Forgets every key.
-  public func reset() {
-    var s = storage.pointee
-    s.slots.update(repeating: -1, count: s.slotCount)
-    s.entryCount = 0
-    s.arenaCount = 0
-    s.previous = -1
-    s.first = -1
-    storage.pointee = s
-  }
 }

@@ -177,6 +177,12 @@ struct FakeServerFaultOptions: ParsableArguments {
   @Option(help: "Whole lines before 'terminated early' (default: half the body; 0: marker only).")
   var faultTerminatedEarlyLines: Int?
 
+  @Option(
+    help:
+      "Export answers of more lines than this send that many, then 'terminated early' (Mixpanel's answer to a request too large)."
+  )
+  var maxLinesPerAnswer: Int?
+
   @Option(help: "Chance of a malformed JSON line inside the body.")
   var faultMalformedRate = 0.0
 
@@ -290,7 +296,7 @@ struct FakeServerFaultOptions: ParsableArguments {
         FakeFaults.ErrorObject(rule: $0, linesBefore: faultErrorObjectLines)
       },
       emptyBody: rule(faultEmptyBodyRate), echoAuthorization: rule(faultEchoAuthorizationRate),
-      controlBytes: rule(faultControlBytesRate))
+      controlBytes: rule(faultControlBytesRate), maxLinesPerAnswer: maxLinesPerAnswer)
   }
 
   var rateLimits: FakeRateLimits? {

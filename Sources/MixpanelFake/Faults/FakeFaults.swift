@@ -31,6 +31,9 @@ public struct FakeFaults: Sendable, Hashable {
   public var cutMidLine: CutMidLine?
   /// 200, some whole lines, then `terminated early\n`, then close.
   public var terminatedEarly: TerminatedEarly?
+  /// An export answer of more lines than this sends that many, then `terminated early`, every
+  /// time it is asked: Mixpanel ending an answer that is too large (not a roll of the dice).
+  public var maxLinesPerAnswer: Int?
   /// One line of broken JSON inside an otherwise normal body.
   public var malformedLine: FaultRule?
   /// The body stops for a while half-way through.
@@ -62,8 +65,9 @@ public struct FakeFaults: Sendable, Hashable {
     malformedLine: FaultRule? = nil, stallMidBody: Pause? = nil, slowFirstByte: Pause? = nil,
     dribble: Dribble? = nil, staleConnection: FaultRule? = nil, queryServerError: FaultRule? = nil,
     queryTooManyRequests: FaultRule? = nil, errorObject: ErrorObject? = nil, emptyBody: FaultRule? = nil,
-    echoAuthorization: FaultRule? = nil, controlBytes: FaultRule? = nil
+    echoAuthorization: FaultRule? = nil, controlBytes: FaultRule? = nil, maxLinesPerAnswer: Int? = nil
   ) {
+    self.maxLinesPerAnswer = maxLinesPerAnswer.map { max(0, $0) }
     self.errorObject = errorObject
     self.emptyBody = emptyBody
     self.echoAuthorization = echoAuthorization

@@ -50,6 +50,10 @@ final class FaultInjector: Sendable {
       let rolls = (0..<6).map { _ in rng.unit() }
       let more = (0..<3).map { _ in rng.unit() }
       let f = self.faults
+      if let limit = f.maxLinesPerAnswer, lineCount > limit {
+        state.injected["answerTooLarge", default: 0] += 1
+        return .terminatedEarly(linesBefore: limit, marker: "terminated early")
+      }
       if let error = f.errorObject, Self.fires(error.rule, roll: more[0], key: "errorObject", state: &state) {
         return .errorObject(linesBefore: error.linesBefore, message: error.message)
       }

@@ -50,10 +50,12 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
   }
 
   /// With `date_window_size: "auto"`, `plan`'s days cut by Mixpanel's daily counts
-  /// (``Planner/cutByVolume(_:eventsPerDay:maxEvents:connections:)``); without counts (no Query
-  /// API on the plan, an error) the fixed windows, with a warning. Auth errors stop the run.
-  func sizedByVolume(_ plan: WindowPlan, caller: QueryCaller<C>) async throws -> WindowPlan {
-    guard config.windowsByVolume, !plan.windows.isEmpty else { return plan }
+  /// (``Planner/cutByVolume(_:eventsPerDay:maxEvents:connections:)``), under a ceiling in events;
+  /// without counts (no Query API on the plan, an error) the fixed windows, with a warning, under
+  /// a ceiling in days. Auth errors stop the run.
+  func sizedByVolume(_ plan: WindowPlan, caller: QueryCaller<C>) async throws -> (WindowPlan, WindowCeiling) {
+    let fixed = WindowCeiling(maxDays: config.dateWindowSize)
+    guard config.windowsByVolume, !plan.windows.isEmpty else { return (plan, fixed) }
     do {
       let estimate = try await VolumeEstimate.fetch(
         config: config, plan: plan, caller: caller, logger: logger)
@@ -64,7 +66,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
           "windows": "\(cut.windows.count)", "events": "\(estimate.eventsPerDay.values.reduce(0, +))",
           "query_requests": "\(estimate.requests)",
         ])
-      return cut
+      return (cut, WindowCeiling(eventsPerDay: estimate.eventsPerDay, maxEvents: config.maxEventsPerWindow))
     } catch let error as MixpanelAPIError where error.isAuthProblem {
       throw error
     } catch is CancellationError {
@@ -73,7 +75,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       logger.warning(
         "plan.volume_unavailable",
         metadata: ["error": "\(error)", "fallback": "windows of \(config.dateWindowSize) days"])
-      return plan
+      return (plan, fixed)
     }
   }
 
@@ -94,7 +96,7 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       retryPolicy: RetryPolicy(
         maxAttempts: 2, baseDelay: .seconds(2), transientBaseDelay: .seconds(2), maxRetryWait: .seconds(30)),
       clock: clock, logger: logger)
-    let plan = try await sizedByVolume(try plan(), caller: sizing)
+    let (plan, ceiling) = try await sizedByVolume(try plan(), caller: sizing)
     warnAtStart(plan)
     let started = now()
     let runID = RunSummary.makeRunID(started)
@@ -120,8 +122,9 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
       let task = ExportWindows.task(
         client: client, config: config, runID: runID, logger: logger, clock: clock, retryPolicy: retryPolicy,
         now: wallClock, progress: progress, emptyDays: emptyDays)
-      await WindowScheduler.run(plan.windows, maxConcurrent: config.maxConcurrentWindows, task: task) {
-        outcome in
+      await WindowScheduler.run(
+        plan.windows, maxConcurrent: config.maxConcurrentWindows, ceiling: ceiling, task: task
+      ) { outcome in
         switch outcome {
         case .committed(let window, let committed, let retries):
           summary.record(committed, retries: retries)
@@ -144,6 +147,9 @@ public struct ExportRun<C: Clock>: Sendable where C.Duration == Duration {
           let (first, second) = window.halves!
           tracker.split(window, into: first, second)
           summary.recordSplit(retries: retries)
+        case .recut(let window, let pieces):
+          tracker.replace(window, with: pieces)
+          summary.recordRecut()
         case .failed(let window, let error, let retries):
           summary.recordFailure(window, error, retries: retries)
           if Self.stopsRun(error) {

@@ -103,4 +103,6 @@ enum WindowOutcome: Sendable {
   case committed(DayWindow, WindowCommitSummary, retries: Int)
   case split(DayWindow, any Error, retries: Int)
   case failed(DayWindow, any Error, retries: Int)
+  /// Not a task's outcome: the scheduler cut a waiting window to a lowered ``WindowCeiling``.
+  case recut(DayWindow, into: [DayWindow])
 }

@@ -109,6 +109,11 @@ public enum Planner {
       lastDay: last)
   }
 
+  /// The events of `window`'s days by Mixpanel's daily counts (a day not counted holds none).
+  static func events(in window: DayWindow, perDay: [Day: Int]) -> Int {
+    (0..<window.dayCount).reduce(0) { $0 + (perDay[window.from.adding(days: $1)] ?? 0) }
+  }
+
   /// Throws when a bookmark lies after tomorrow: no run could have committed data from the
   /// future, so the state file is corrupt (hand-edited, a clock gone wrong), and trusting it
   /// would make every run fetch nothing and exit 0.

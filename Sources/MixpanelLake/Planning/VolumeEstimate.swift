@@ -38,7 +38,7 @@ public struct VolumeEstimate: Sendable, Equatable {
   }
 
   public func events(_ window: DayWindow) -> Int {
-    (0..<window.dayCount).reduce(0) { $0 + (eventsPerDay[window.from.adding(days: $1)] ?? 0) }
+    Planner.events(in: window, perDay: eventsPerDay)
   }
 
   public func bytes(_ window: DayWindow) -> Int { events(window) * bytesPerEvent }

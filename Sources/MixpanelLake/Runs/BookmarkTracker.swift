@@ -40,8 +40,13 @@ public struct BookmarkTracker: Sendable {
 
   /// Replaces a window that will not commit whole by its halves (it was split after failing).
   public mutating func split(_ window: DayWindow, into first: DayWindow, _ second: DayWindow) {
+    replace(window, with: [first, second])
+  }
+
+  /// Replaces a window not yet committed by consecutive `pieces` covering the same days.
+  public mutating func replace(_ window: DayWindow, with pieces: [DayWindow]) {
     guard let index = windows.firstIndex(of: window), index >= prefix else { return }
-    windows.replaceSubrange(index...index, with: [first, second])
+    windows.replaceSubrange(index...index, with: pieces)
   }
 
   /// Windows committed in order from the first, with no gap.

@@ -45,6 +45,9 @@ public struct RunSummary: Sendable, Encodable {
   public private(set) var errors: [any Error] = []
   /// Windows split in halves after failing repeatedly.
   public private(set) var splits = 0
+  /// Waiting windows cut before they were asked for, after an answer ended early lowered the
+  /// ceiling (``WindowCeiling``).
+  public private(set) var recutWindows = 0
   public private(set) var interrupted = false
   /// Export requests that waited for the rate limiter, and how long in all (seconds).
   public private(set) var rateLimitWaits = 0
@@ -87,6 +90,10 @@ public struct RunSummary: Sendable, Encodable {
     splitRetries += retries
   }
 
+  mutating func recordRecut() {
+    recutWindows += 1
+  }
+
   mutating func recordFailure(_ window: DayWindow, _ error: any Error, retries: Int) {
     windows.append(
       WindowRecord(
@@ -121,6 +128,7 @@ public struct RunSummary: Sendable, Encodable {
     case committedWindows = "committed_windows"
     case clampedStartDate = "clamped_start_date"
     case retries, splits
+    case recutWindows = "recut_windows"
     case rateLimitWaits = "rate_limit_waits"
     case rateLimitWaitSeconds = "rate_limit_wait_seconds"
     case duplicatesDropped = "duplicates_dropped"
@@ -139,6 +147,7 @@ public struct RunSummary: Sendable, Encodable {
       interrupted ? "interrupted" : failedWindows.isEmpty ? "succeeded" : "failed", forKey: .status)
     try c.encode(retries, forKey: .retries)
     try c.encode(splits, forKey: .splits)
+    try c.encode(recutWindows, forKey: .recutWindows)
     try c.encode(rateLimitWaits, forKey: .rateLimitWaits)
     try c.encode((rateLimitWaitSeconds * 1000).rounded() / 1000, forKey: .rateLimitWaitSeconds)
     try c.encode(duplicatesDropped, forKey: .duplicatesDropped)

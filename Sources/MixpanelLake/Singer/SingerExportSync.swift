@@ -21,6 +21,12 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
     var ready: [DayWindow: WindowCommitSummary] = [:]
     var tracker: BookmarkTracker
     var rows = 0
+
+    /// A window not yet emitted, split or cut into `pieces` covering the same days.
+    mutating func replace(_ window: DayWindow, with pieces: [DayWindow]) {
+      if let index = order.firstIndex(of: window) { order.replaceSubrange(index...index, with: pieces) }
+      tracker.replace(window, with: pieces)
+    }
   }
 
   func run(schema: inout SingerSchema, state: inout SingerState, output: SingerOutput) async throws {
@@ -42,8 +48,10 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
       client: client, config: spoolConfig, runID: runID, logger: logger, clock: tap.clock,
       retryPolicy: tap.retryPolicy, now: tap.now, progress: ExportProgress())
     var stopError: (any Error)?
-    await WindowScheduler.run(plan.windows, maxConcurrent: config.maxConcurrentWindows, task: task) {
-      outcome in
+    await WindowScheduler.run(
+      plan.windows, maxConcurrent: config.maxConcurrentWindows,
+      ceiling: WindowCeiling(maxDays: config.dateWindowSize), task: task
+    ) { outcome in
       switch outcome {
       case .committed(let window, let summary, _):
         emitter.ready[window] = summary
@@ -54,10 +62,9 @@ struct SingerExportSync<C: Clock>: Sendable where C.Duration == Duration {
         }
       case .split(let window, _, _):
         let (first, second) = window.halves!
-        if let index = emitter.order.firstIndex(of: window) {
-          emitter.order.replaceSubrange(index...index, with: [first, second])
-        }
-        emitter.tracker.split(window, into: first, second)
+        emitter.replace(window, with: [first, second])
+      case .recut(let window, let pieces):
+        emitter.replace(window, with: pieces)
       case .failed(let window, let error, _):
         logger.error("window.failed", metadata: ["window": "\(window)", "error": "\(error)"])
         stopError = stopError ?? error

@@ -139,7 +139,8 @@ enum PlanText {
     let floor = RequestBudget.minimumSeconds(requests: plan.windows.count, policy: config.exportRateLimit)
     let atOnce = max(1, min(config.maxConcurrentWindows, plan.windows.count))
     let wall = estimate.wallSeconds(
-      plan: plan, connections: atOnce, bandwidth: bandwidth * 1_000_000, floorSeconds: floor)
+      plan: plan, connections: atOnce, bandwidth: bandwidth * 1_000_000, floorSeconds: floor,
+      policy: config.exportRateLimit)
     lines.append(
       "estimated wall time at \(bandwidth) MB/s per connection, \(atOnce) windows at once: "
         + "\(RequestBudget.describe(seconds: Int(wall.rounded(.up)))) (the limits' floor: "

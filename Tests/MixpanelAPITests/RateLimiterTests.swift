@@ -44,9 +44,9 @@ typealias State = RateLimiterState<ManualClock.Instant>
 
 @Suite("Rate limiter state (pure accounting)")
 struct RateLimiterStateTests {
-  @Test("the export policy grants 3 per second, then waits until the oldest start + 1 s")
+  @Test("a per-second limit grants 3 per second, then waits until the oldest start + 1 s")
   func perSecond() {
-    var state = State(policy: .export)
+    var state = State(policy: RateLimitPolicy(requestsPerHour: 60, requestsPerSecond: 3, maxConcurrent: 100))
     for t in [0.0, 0.2, 0.4] { #expect(state.tryAcquire(at: .at(t)) == .granted) }
     #expect(state.tryAcquire(at: .at(0.5)) == .wait(until: .at(1.0), reason: .perSecond))
     #expect(state.tryAcquire(at: .at(0.999)) == .wait(until: .at(1.0), reason: .perSecond))
@@ -54,9 +54,39 @@ struct RateLimiterStateTests {
     #expect(state.tryAcquire(at: .at(1.0)) == .wait(until: .at(1.2), reason: .perSecond))
   }
 
+  @Test(
+    "the export policy keeps its second over 1.1 s: requests spaced exactly 1 s apart can reach Mixpanel 0.99 s apart"
+  )
+  func exportMargin() {
+    var state = State(policy: .export)
+    for t in [0.0, 0.2, 0.4] { #expect(state.tryAcquire(at: .at(t)) == .granted) }
+    #expect(state.tryAcquire(at: .at(1.0)) == .wait(until: .at(1.1), reason: .perSecond))
+    #expect(state.tryAcquire(at: .at(1.1)) == .granted)
+    #expect(state.tryAcquire(at: .at(1.1)) == .wait(until: .at(1.3), reason: .perSecond))
+  }
+
+  @Test("room: under 90 % of the hourly budget and a slot free")
+  func room() {
+    var state = State(policy: RateLimitPolicy(requestsPerHour: 10, requestsPerSecond: nil, maxConcurrent: 2))
+    #expect(state.hasRoom)
+    #expect(state.tryAcquire(at: .at(0)) == .granted)
+    #expect(state.tryAcquire(at: .at(0)) == .granted)
+    #expect(!state.hasRoom, "both slots taken")
+    state.release()
+    state.release()
+    for _ in 0..<6 {
+      #expect(state.tryAcquire(at: .at(1)) == .granted)
+      state.release()
+    }
+    #expect(state.hasRoom, "8 of 10 this hour")
+    #expect(state.tryAcquire(at: .at(2)) == .granted)
+    state.release()
+    #expect(!state.hasRoom, "9 of 10 this hour")
+  }
+
   @Test("60 per hour: a full hour at the fastest pace, then the 61st waits until the oldest + 3600 s")
   func hourly() {
-    var state = State(policy: .export)
+    var state = State(policy: RateLimitPolicy(requestsPerHour: 60, requestsPerSecond: 3, maxConcurrent: 100))
     var now = ManualClock.Instant.at(0)
     var starts: [ManualClock.Instant] = []
     while starts.count < 60 {

@@ -49,6 +49,27 @@ struct RetryPolicyTests {
     #expect(delays == [30, 60, 120, 240, 480].map { .retry(after: .seconds($0)) })
   }
 
+  @Test(
+    "a first 429 the limiter did not expect (its counts leave room) waits 1–2 s; a second one, or one with no room, backs off"
+  )
+  func unexpectedRateLimit() {
+    let limited = http(.rateLimited, 429)
+    #expect(
+      ceiling.decide(limited, attempt: 1, windowDays: 1, limiterHasRoom: true) == .retry(after: .seconds(2)))
+    let floor = RetryPolicy(jitter: { _ in .zero })
+    #expect(
+      floor.decide(limited, attempt: 1, windowDays: 1, limiterHasRoom: true) == .retry(after: .seconds(1)))
+    #expect(
+      ceiling.decide(limited, attempt: 2, windowDays: 1, limiterHasRoom: true) == .retry(after: .seconds(60)))
+    #expect(
+      ceiling.decide(limited, attempt: 1, windowDays: 1, limiterHasRoom: false) == .retry(after: .seconds(30))
+    )
+    // The server's Retry-After, and the Query API's minute, still rule.
+    #expect(
+      ceiling.decide(http(.rateLimited, 429, retryAfter: 7), attempt: 1, windowDays: 1, limiterHasRoom: true)
+        == .retry(after: .seconds(8)))
+  }
+
   @Test("backoff doubles up to its cap: 15 min for 429, 5 min for the rest")
   func caps() {
     let patient = RetryPolicy(maxAttempts: 100, jitter: { $0 })

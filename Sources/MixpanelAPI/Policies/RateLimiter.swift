@@ -42,6 +42,8 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
   public var inFlight: Int { state.inFlight }
   /// Acquires waiting for a permit.
   public var waiting: Int { queue.count }
+  /// Whether the limiter's own counts leave room (``RateLimiterState/hasRoom``).
+  public var hasRoom: Bool { state.hasRoom }
 
   /// Waits until a request may start, then takes a permit; call ``release()`` when it finishes.
   ///

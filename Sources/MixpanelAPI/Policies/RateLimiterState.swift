@@ -9,7 +9,7 @@
 /// tryAcquire(at: now)
 ///   penalty ends after now?            -> .wait(until: penalty end,         .penalty)
 ///   hour window full?                  -> .wait(until: oldest + 3600 s,     .hourly)
-///   second window full?                -> .wait(until: oldest + 1 s,        .perSecond)
+///   second window full?                -> .wait(until: oldest + secondWindow, .perSecond)
 ///   (several at once: the latest instant wins)
 ///   maxConcurrent requests in flight?  -> .waitForRelease
 ///   otherwise                          -> .granted (records `now`, one more in flight)
@@ -50,11 +50,19 @@ public struct RateLimiterState<Instant: InstantProtocol>: Sendable where Instant
   public init(policy: RateLimitPolicy) {
     self.policy = policy
     self.hour = policy.requestsPerHour.map { SlidingWindow(limit: $0, length: .seconds(3600)) }
-    self.second = policy.requestsPerSecond.map { SlidingWindow(limit: $0, length: .seconds(1)) }
+    self.second = policy.requestsPerSecond.map { SlidingWindow(limit: $0, length: policy.secondWindow) }
   }
 
   /// Requests started in the last 3600 s (as of the last call), or `nil` without an hourly limit.
   public var startedInLastHour: Int? { hour?.count }
+
+  /// Whether this limiter's own counts leave room: under 90 % of the hourly budget and a slot
+  /// free. A 429 then most likely comes from requests seen at a per-second boundary (or another
+  /// client of the project), not from a spent budget.
+  public var hasRoom: Bool {
+    if let count = hour?.count, let limit = policy.requestsPerHour, count * 10 >= limit * 9 { return false }
+    return policy.maxConcurrent.map { inFlight < $0 } ?? true
+  }
 
   /// Grants a request starting at `now`, or says what it waits for.
   ///

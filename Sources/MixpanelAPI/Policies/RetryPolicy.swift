@@ -17,6 +17,9 @@
 /// | 6 (default max)| split or fail                          | split or fail                             |
 /// | 6+ (larger max)| ≤ 15 min (cap)                         | ≤ 64 s, 128 s, 256 s, then 5 min (cap)    |
 ///
+/// A first 429 without `Retry-After` that the caller's limiter did not expect (its own counts
+/// leave room, ``RateLimiter/hasRoom``) waits 1–2 s only (``unexpectedRateLimitDelay``).
+///
 /// ``query(maxAttempts:)`` is the Query API's policy: a 429 there waits 60 s at least (§12.2).
 ///
 /// A 429 with `Retry-After: s` waits `s` plus a jitter of at most `retryAfterSpread` (1 s by
@@ -57,6 +60,12 @@ public struct RetryPolicy: Sendable {
   public var minimumRateLimitDelay: Duration
   /// Longest wait a server's `Retry-After` can impose.
   public var maxRetryWait: Duration
+  /// Wait after a first 429 without `Retry-After` that the caller's own limiter did not expect
+  /// (its counts leave room): plus up to 1 s of jitter. Requests reach the server with jitter, so
+  /// a per-second window seen differently on the two sides is the likely cause, and half a
+  /// minute of backoff (for every window, through the limiter's penalty) would cost far more
+  /// than one more request. A second 429 in a row backs off as usual.
+  public var unexpectedRateLimitDelay: Duration
   /// Picks a delay in `0...bound` (full jitter). Tests inject a deterministic one.
   public var jitter: @Sendable (_ bound: Duration) -> Duration
 
@@ -68,6 +77,7 @@ public struct RetryPolicy: Sendable {
     transientMaxDelay: Duration = .seconds(5 * 60),
     retryAfterSpread: Duration = .seconds(1),
     minimumRateLimitDelay: Duration = .zero, maxRetryWait: Duration = .seconds(3600),
+    unexpectedRateLimitDelay: Duration = .seconds(1),
     jitter: @escaping @Sendable (_ bound: Duration) -> Duration = RetryPolicy.fullJitter
   ) {
     precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
@@ -80,6 +90,7 @@ public struct RetryPolicy: Sendable {
     self.retryAfterSpread = retryAfterSpread
     self.minimumRateLimitDelay = minimumRateLimitDelay
     self.maxRetryWait = maxRetryWait
+    self.unexpectedRateLimitDelay = unexpectedRateLimitDelay
     self.jitter = jitter
   }
 
@@ -99,9 +110,14 @@ public struct RetryPolicy: Sendable {
 
   /// What to do after attempt `attempt` (1-based) failed with `failure`.
   ///
-  /// - Parameter windowDays: days the request covers; pass 1 for requests that cannot be split
-  ///   (engage pages, discovery calls…).
-  public func decide(_ failure: RetryableFailure, attempt: Int, windowDays: Int) -> RetryDecision {
+  /// - Parameters:
+  ///   - windowDays: days the request covers; pass 1 for requests that cannot be split
+  ///     (engage pages, discovery calls…).
+  ///   - limiterHasRoom: whether the caller's own limiter had room when a 429 came
+  ///     (``RateLimiter/hasRoom``): a first such 429 waits ``unexpectedRateLimitDelay`` only.
+  public func decide(_ failure: RetryableFailure, attempt: Int, windowDays: Int, limiterHasRoom: Bool = false)
+    -> RetryDecision
+  {
     precondition(attempt >= 1, "attempt numbers start at 1")
     let backoff: (base: Duration, cap: Duration)
     var retryAfter: Duration?
@@ -117,6 +133,11 @@ public struct RetryPolicy: Sendable {
         }
         backoff = (baseDelay, maxDelay)
         retryAfter = error.retryAfterSeconds.map { Self.duration(seconds: $0) }
+        if attempt == 1, retryAfter == nil, limiterHasRoom {
+          let spread = Duration.seconds(1)
+          return .retry(
+            after: max(minimumRateLimitDelay, unexpectedRateLimitDelay + clamped(jitter(spread), to: spread)))
+        }
       case .server, .transport:
         backoff = (transientBaseDelay, transientMaxDelay)
       }

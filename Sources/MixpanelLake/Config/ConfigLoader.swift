@@ -136,7 +136,8 @@ public enum ConfigLoader {
       exportRateLimit: RateLimitPolicy(
         requestsPerHour: try values.int("export_requests_per_hour", range: 1...1_000_000) ?? 60,
         requestsPerSecond: try values.int("export_requests_per_second", range: 1...1_000_000) ?? 3,
-        maxConcurrent: try values.int("export_max_concurrent", range: 1...10_000) ?? 100),
+        maxConcurrent: try values.int("export_max_concurrent", range: 1...10_000) ?? 100,
+        secondWindow: RateLimitPolicy.exportSecondWindow),
       maxAttempts: try values.int("max_attempts", range: 1...100) ?? 6,
       recordFormat: try recordFormat(values),
       exportColumns: nil,

@@ -50,9 +50,13 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
         if let stopped = streak.failed(failure, error: error) {
           return .failed(window, stopped, retries: attempt - 1)
         }
-        switch retryPolicy.decide(failure, attempt: attempt, windowDays: window.dayCount) {
+        let limited = if case .http(let http) = failure { http.kind == .rateLimited } else { false }
+        let room = limited ? await limiter.hasRoom : false
+        switch retryPolicy.decide(
+          failure, attempt: attempt, windowDays: window.dayCount, limiterHasRoom: room)
+        {
         case .retry(let delay):
-          if case .http(let http) = failure, http.kind == .rateLimited { await limiter.penalize(for: delay) }
+          if limited { await limiter.penalize(for: delay) }
           logger.warning(
             "window.retry",
             metadata: [

@@ -1,7 +1,8 @@
 public import MixpanelAPI
 
 /// The least time Mixpanel's rate limits allow for a number of requests: the k-th request
-/// (from 0) cannot start before `k / per_second` seconds nor before `k / per_hour` hours, since
+/// (from 0) cannot start before `k / per_second` seconds (each "second" the limiter's
+/// ``RateLimitPolicy/secondWindow``, 1.1 s for export) nor before `k / per_hour` hours, since
 /// the limits are sliding windows over request starts.
 ///
 /// ```
@@ -12,11 +13,21 @@ public enum RequestBudget {
   /// Seconds from the first request's start to the last one's, at the fastest allowed pace.
   public static func minimumSeconds(requests: Int, policy: RateLimitPolicy) -> Int {
     guard requests > 1 else { return 0 }
-    let last = requests - 1
-    var seconds = 0
-    if let perSecond = policy.requestsPerSecond { seconds = max(seconds, last / perSecond) }
-    if let perHour = policy.requestsPerHour { seconds = max(seconds, (last / perHour) * 3600) }
+    return Int(startSeconds(request: requests - 1, policy: policy))
+  }
+
+  /// The earliest the k-th request (from 0) can start, in seconds after the first.
+  public static func startSeconds(request k: Int, policy: RateLimitPolicy) -> Double {
+    var seconds = 0.0
+    if let perSecond = policy.requestsPerSecond {
+      seconds = max(seconds, Double(k / perSecond) * Self.seconds(policy.secondWindow))
+    }
+    if let perHour = policy.requestsPerHour { seconds = max(seconds, Double((k / perHour) * 3600)) }
     return seconds
+  }
+
+  static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
   }
 
   /// `6 h 0 m 4 s`, `45 s`.

@@ -2,7 +2,7 @@ public import CalendarDay
 import Foundation
 import Lake
 public import Logging
-import MixpanelAPI
+public import MixpanelAPI
 
 /// What an export plan is expected to move, for `plan --volume`: Mixpanel's own per-day counts
 /// over the plan's days (the counts `verify` compares with: `events/names`, then `/events` per
@@ -44,38 +44,75 @@ public struct VolumeEstimate: Sendable, Equatable {
   public func bytes(_ window: DayWindow) -> Int { events(window) * bytesPerEvent }
 
   /// `plan`'s days cut by these counts as `config` asks: at most `max_events_per_window` a
-  /// window where days allow, and at least ``connections(_:config:)`` windows.
+  /// window where days allow, at least ``connections(_:config:)`` windows, and, when they all
+  /// start in the per-second ramp, shares that shrink as the ramp goes (``rampShares``).
   public func windows(_ plan: WindowPlan, config: LakeConfig) -> WindowPlan {
-    Planner.cutByVolume(
-      plan, eventsPerDay: eventsPerDay, maxEvents: config.maxEventsPerWindow,
-      connections: connections(plan, config: config))
+    let count = connections(plan, config: config)
+    let policy = config.exportRateLimit
+    let shares =
+      policy.requestsPerSecond == nil
+      ? nil
+      : Self.rampShares(
+        count: count, bytes: totalBytes(plan), bandwidth: Self.assumedBandwidth, policy: policy)
+    return Planner.cutByVolume(
+      plan, eventsPerDay: eventsPerDay, maxEvents: config.maxEventsPerWindow, connections: count,
+      shares: shares)
   }
 
   /// The connections worth opening for `plan`, the fewest of:
   /// - `max_concurrent_windows`;
   /// - 90 % of the hourly request budget (the rest is kept for retries and splits), so that a
   ///   run whose windows all fit in one hour never waits for the next;
-  /// - the count that ends soonest when requests start at `requests_per_second` and each
-  ///   connection moves ``assumedBandwidth``: n windows end near n / rate + bytes / (n × bandwidth),
-  ///   least at n = √(rate × bytes / bandwidth). A small project is not cut into more windows than
-  ///   the per-second ramp lets start before they would have ended.
+  /// - the count that ends soonest when requests start at r a second and each connection moves
+  ///   b = ``assumedBandwidth``: with the shares of ``rampShares``, n windows of B bytes end
+  ///   together at B / (n b) + (n − 1) / 2r, least at n = √(2 r B / b). A small project is not
+  ///   cut into more windows than the per-second ramp lets start before they would have ended.
   public func connections(_ plan: WindowPlan, config: LakeConfig) -> Int {
-    let total = Double(plan.windows.reduce(0) { $0 + bytes($1) })
-    let rate = Double(config.exportRateLimit.requestsPerSecond ?? 1_000)
-    let soonest = Int((rate * total / Self.assumedBandwidth).squareRoot().rounded(.up))
+    let rate = Self.rampRate(config.exportRateLimit) ?? 1_000
+    let soonest = Int((2 * rate * totalBytes(plan) / Self.assumedBandwidth).squareRoot().rounded(.up))
     let hourly = config.exportRateLimit.requestsPerHour.map { max(1, $0 * 9 / 10) } ?? Int.max
     return max(1, min(config.maxConcurrentWindows, hourly, soonest))
   }
 
-  /// Estimated wall time of `plan` in seconds: the largest of the limits' floor, all bytes
-  /// over the connections in use at `bandwidth` bytes/s each, and the largest window over one
-  /// connection (a window is one request).
-  public func wallSeconds(plan: WindowPlan, connections: Int, bandwidth: Double, floorSeconds: Int) -> Double
+  /// Requests a second the export limiter lets start (3 per 1.1 s); nil without a limit.
+  static func rampRate(_ policy: RateLimitPolicy) -> Double? {
+    policy.requestsPerSecond.map { Double($0) / RequestBudget.seconds(policy.secondWindow) }
+  }
+
+  /// Relative sizes of `count` windows started as fast as `policy` allows (window i at
+  /// ``RequestBudget/startSeconds(request:policy:)``, s_i), each moving `bandwidth` bytes/s,
+  /// that end together: window i moves for T − s_i, T = (bytes / bandwidth + Σ s_i) / count.
+  /// With equal windows the last one would start at s_(count−1) and still move a whole share: a
+  /// year of 330 MB at 3 per 1.1 s in 25 windows of 2 MB/s connections ends near 15 s instead
+  /// of 11.
+  public static func rampShares(count: Int, bytes: Double, bandwidth: Double, policy: RateLimitPolicy)
+    -> [Double]
   {
-    let total = Double(plan.windows.reduce(0) { $0 + bytes($1) })
-    let largest = Double(plan.windows.map(bytes).max() ?? 0)
-    let used = Double(max(1, min(connections, plan.windows.count)))
-    return max(Double(floorSeconds), total / (used * bandwidth), largest / bandwidth)
+    let starts = (0..<max(1, count)).map { RequestBudget.startSeconds(request: $0, policy: policy) }
+    let end = (bytes / bandwidth + starts.reduce(0, +)) / Double(starts.count)
+    // A window that would start after the others end still gets a sliver: its days must go somewhere.
+    let least = end / Double(4 * starts.count)
+    return starts.map { max(end - $0, least) }
+  }
+
+  private func totalBytes(_ plan: WindowPlan) -> Double {
+    Double(plan.windows.reduce(0) { $0 + bytes($1) })
+  }
+
+  /// Estimated wall time of `plan` in seconds: the largest of the limits' floor, all bytes
+  /// over the connections in use at `bandwidth` bytes/s each, and, for each window of the first
+  /// wave, its earliest start under `policy` plus its bytes over one connection (a window is
+  /// one request).
+  public func wallSeconds(
+    plan: WindowPlan, connections: Int, bandwidth: Double, floorSeconds: Int, policy: RateLimitPolicy
+  ) -> Double {
+    let used = max(1, min(connections, plan.windows.count))
+    var wall = max(Double(floorSeconds), totalBytes(plan) / (Double(used) * bandwidth))
+    for (index, window) in plan.windows.enumerated() {
+      let start = index < used ? RequestBudget.startSeconds(request: index, policy: policy) : 0
+      wall = max(wall, start + Double(bytes(window)) / bandwidth)
+    }
+    return wall
   }
 
   /// Asks Mixpanel for the counts of `plan`'s days and reads the lake's average event size.

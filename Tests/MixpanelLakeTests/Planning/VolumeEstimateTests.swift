@@ -1,5 +1,6 @@
 import CalendarDay
 import Foundation
+import MixpanelAPI
 import MixpanelFake
 import MixpanelLake
 import TestSupport
@@ -22,9 +23,15 @@ struct VolumeEstimateTests {
       eventsPerDay: perDay, bytesPerEvent: 1_000, bytesMeasured: true, requests: 2)
     #expect(estimate.events(plan.windows[0]) == 6_000 && estimate.bytes(plan.windows[1]) == 1_000_000)
     // 8 MB in all; the first window alone is 6 MB.
-    #expect(estimate.wallSeconds(plan: plan, connections: 4, bandwidth: 1_000_000, floorSeconds: 1) == 6)
-    #expect(estimate.wallSeconds(plan: plan, connections: 1, bandwidth: 1_000_000, floorSeconds: 1) == 8)
-    #expect(estimate.wallSeconds(plan: plan, connections: 4, bandwidth: 1_000_000, floorSeconds: 60) == 60)
+    #expect(
+      estimate.wallSeconds(plan: plan, connections: 4, bandwidth: 1_000_000, floorSeconds: 1, policy: .export)
+        == 6)
+    #expect(
+      estimate.wallSeconds(plan: plan, connections: 1, bandwidth: 1_000_000, floorSeconds: 1, policy: .export)
+        == 8)
+    #expect(
+      estimate.wallSeconds(
+        plan: plan, connections: 4, bandwidth: 1_000_000, floorSeconds: 60, policy: .export) == 60)
   }
 
   @Test(
@@ -42,9 +49,10 @@ struct VolumeEstimateTests {
     func config(_ extra: String) throws -> LakeConfig {
       try ConfigLoaderTests.parse(#"{"api_secret": "s", "start_date": "2024-06-01"\#(extra)}"#)
     }
-    // Mixpanel's limits: 3/s ramp at 2 MB/s a connection: √(3 × 100 MB / 2 MB/s) = 12.2 → 13.
-    #expect(estimate.connections(plan, config: try config("")) == 13)
-    #expect((13...15).contains(estimate.windows(plan, config: try config("")).windows.count))
+    // Mixpanel's limits: a ramp of 3 per 1.1 s at 2 MB/s a connection: √(2 × 2.73 × 100 MB / 2 MB/s)
+    // = 16.5 → 17.
+    #expect(estimate.connections(plan, config: try config("")) == 17)
+    #expect(estimate.windows(plan, config: try config("")).windows.count == 17)
     // The per-second limit lifted: 60/hour leaves 54 (the rest for retries).
     #expect(estimate.connections(plan, config: try config(#", "export_requests_per_second": 1000"#)) == 54)
     // And the hourly one too: every connection Mixpanel allows at once.
@@ -54,6 +62,47 @@ struct VolumeEstimateTests {
         config: try config(#", "export_requests_per_second": 1000, "export_requests_per_hour": 100000"#))
         == 100)
     #expect(estimate.connections(plan, config: try config(#", "max_concurrent_windows": 4"#)) == 4)
+  }
+
+  @Test(
+    "windows that all start in the ramp shrink as it goes, so that they end together: sooner than equal windows"
+  )
+  func rampShares() throws {
+    let first = try #require(Day("2024-06-01"))
+    let plan = Planner.plan(
+      startDate: first, endDate: first.adding(days: 364), bookmark: nil, attributionWindow: 0, windowSize: 30,
+      today: first.adding(days: 365))
+    // A year of 1,000 events a day at 1,000 B: 365 MB.
+    let estimate = VolumeEstimate(
+      eventsPerDay: Dictionary(uniqueKeysWithValues: (0..<365).map { (first.adding(days: $0), 1_000) }),
+      bytesPerEvent: 1_000, bytesMeasured: true, requests: 2)
+    let config = try ConfigLoaderTests.parse(#"{"api_secret": "s", "start_date": "2024-06-01"}"#)
+    let policy = RateLimitPolicy(requestsPerHour: 60, requestsPerSecond: 2, maxConcurrent: 100)
+    let shares = VolumeEstimate.rampShares(count: 5, bytes: 8e6, bandwidth: 1e6, policy: policy)
+    // Starts at 0, 0, 1, 1 and 2 s; they end together at (8 MB / 1 MB/s + 4 s) / 5 = 2.4 s.
+    #expect(shares.map { ($0 * 1000).rounded() / 1000 } == [2.4, 2.4, 1.4, 1.4, 0.4])
+    let cut = estimate.windows(plan, config: config)
+    let n = estimate.connections(plan, config: config)
+    #expect(cut.windows.count == n && n == 32, "\(n) connections, \(cut.windows.count) windows")
+    let events = cut.windows.map(estimate.events)
+    // Three start together (3 per 1.1 s): each group of three is smaller than the one before.
+    let groups = stride(from: 0, to: events.count, by: 3).map {
+      events[$0..<min($0 + 3, events.count)].reduce(0, +)
+    }
+    let full = groups.dropLast(events.count % 3 == 0 ? 0 : 1)
+    #expect(zip(full, full.dropFirst()).allSatisfy { $0 > $1 }, "\(events)")
+    #expect(events.reduce(0, +) == 365_000 && events.first! > 2 * events.last!, "\(events)")
+    // The estimate at the assumed 2 MB/s: near the limits' floor, well under equal windows'.
+    let floor = RequestBudget.minimumSeconds(requests: n, policy: config.exportRateLimit)
+    let wall = estimate.wallSeconds(
+      plan: cut, connections: n, bandwidth: 2e6, floorSeconds: floor, policy: config.exportRateLimit)
+    let equal = Planner.cutByVolume(
+      plan, eventsPerDay: estimate.eventsPerDay, maxEvents: 1_000_000, connections: n)
+    let equalWall = estimate.wallSeconds(
+      plan: equal, connections: n, bandwidth: 2e6, floorSeconds: floor, policy: config.exportRateLimit)
+    #expect(
+      wall <= Double(floor) * 1.25 && wall < equalWall * 0.75,
+      "\(wall) s against \(equalWall) s, floor \(floor) s")
   }
 
   @Test("the binary: plan --volume counts the plan's events as Mixpanel does and prints the estimate")

@@ -34,18 +34,24 @@ struct VolumeEstimateTests {
         plan: plan, connections: 4, bandwidth: 1_000_000, floorSeconds: 60, policy: .export) == 60)
   }
 
+  /// `days` days from 2024-06-01 (in 30-day windows), each of 1,000 events of 1,000 B.
+  static func evenDays(_ days: Int) throws -> (WindowPlan, VolumeEstimate) {
+    let first = try #require(Day("2024-06-01"))
+    let plan = Planner.plan(
+      startDate: first, endDate: first.adding(days: days - 1), bookmark: nil, attributionWindow: 0,
+      windowSize: 30, today: first.adding(days: 365))
+    let estimate = VolumeEstimate(
+      eventsPerDay: Dictionary(uniqueKeysWithValues: (0..<days).map { (first.adding(days: $0), 1_000) }),
+      bytesPerEvent: 1_000, bytesMeasured: true, requests: 2)
+    return (plan, estimate)
+  }
+
   @Test(
     "connections: the fewest of max_concurrent_windows, 90 % of the hourly budget and the count that ends soonest under the per-second ramp"
   )
   func connections() throws {
-    let first = try #require(Day("2024-06-01"))
-    let plan = Planner.plan(
-      startDate: first, endDate: first.adding(days: 99), bookmark: nil, attributionWindow: 0, windowSize: 30,
-      today: first.adding(days: 200))
     // 100 days × 1,000 events × 1,000 B: 100 MB.
-    let estimate = VolumeEstimate(
-      eventsPerDay: Dictionary(uniqueKeysWithValues: (0..<100).map { (first.adding(days: $0), 1_000) }),
-      bytesPerEvent: 1_000, bytesMeasured: true, requests: 2)
+    let (plan, estimate) = try Self.evenDays(100)
     func config(_ extra: String) throws -> LakeConfig {
       try ConfigLoaderTests.parse(#"{"api_secret": "s", "start_date": "2024-06-01"\#(extra)}"#)
     }
@@ -68,14 +74,8 @@ struct VolumeEstimateTests {
     "windows that all start in the ramp shrink as it goes, so that they end together: sooner than equal windows"
   )
   func rampShares() throws {
-    let first = try #require(Day("2024-06-01"))
-    let plan = Planner.plan(
-      startDate: first, endDate: first.adding(days: 364), bookmark: nil, attributionWindow: 0, windowSize: 30,
-      today: first.adding(days: 365))
     // A year of 1,000 events a day at 1,000 B: 365 MB.
-    let estimate = VolumeEstimate(
-      eventsPerDay: Dictionary(uniqueKeysWithValues: (0..<365).map { (first.adding(days: $0), 1_000) }),
-      bytesPerEvent: 1_000, bytesMeasured: true, requests: 2)
+    let (plan, estimate) = try Self.evenDays(365)
     let config = try ConfigLoaderTests.parse(#"{"api_secret": "s", "start_date": "2024-06-01"}"#)
     let policy = RateLimitPolicy(requestsPerHour: 60, requestsPerSecond: 2, maxConcurrent: 100)
     let shares = VolumeEstimate.rampShares(count: 5, bytes: 8e6, bandwidth: 1e6, policy: policy)

@@ -229,6 +229,22 @@ struct RateLimiterActorTests {
     RateLimiter(policy: policy, clock: clock, logger: log.logger)
   }
 
+  @Test(
+    "short waits after a 429: at most one second's requests a minute, and none once the hour is nearly spent")
+  func shortWaits() async throws {
+    let limiter = limiter(.export)
+    for _ in 0..<3 { #expect(await limiter.claimShortWait()) }
+    #expect(await !limiter.claimShortWait(), "a fourth within the minute backs off as usual")
+    clock.advance(by: .seconds(60))
+    #expect(await limiter.claimShortWait())
+    let spent = self.limiter(RateLimitPolicy(requestsPerHour: 10, requestsPerSecond: nil, maxConcurrent: nil))
+    for _ in 0..<9 {
+      try await spent.acquire()
+      await spent.release()
+    }
+    #expect(await !spent.claimShortWait(), "9 of 10 this hour: a 429 means the budget")
+  }
+
   @Test("serves queued waiters first come, first served as the clock advances")
   func fifo() async throws {
     let limiter = limiter(RateLimitPolicy(requestsPerHour: nil, requestsPerSecond: 1, maxConcurrent: nil))

@@ -23,6 +23,7 @@ public struct RateLimitPolicy: Sendable, Equatable {
     precondition(requestsPerHour.map { $0 > 0 } ?? true, "requestsPerHour must be positive")
     precondition(requestsPerSecond.map { $0 > 0 } ?? true, "requestsPerSecond must be positive")
     precondition(maxConcurrent.map { $0 > 0 } ?? true, "maxConcurrent must be positive")
+    precondition(secondWindow > .zero, "secondWindow must be positive")
     self.requestsPerHour = requestsPerHour
     self.requestsPerSecond = requestsPerSecond
     self.maxConcurrent = maxConcurrent

@@ -44,6 +44,21 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
   public var waiting: Int { queue.count }
   /// Whether the limiter's own counts leave room (``RateLimiterState/hasRoom``).
   public var hasRoom: Bool { state.hasRoom }
+  /// When short waits after a 429 were granted, over the last minute.
+  private var shortWaits: [C.Instant] = []
+
+  /// Whether a 429 may be answered with a short wait (``RetryPolicy/unexpectedRateLimitDelay``):
+  /// the counts leave room, and fewer short waits than requests a second (3 for export; 1
+  /// without a per-second limit) were granted in the last minute. Enough for the requests of one
+  /// second seen at a boundary; a run that meets a budget another client spent sends a few
+  /// extra requests a minute, not one more for every window.
+  public func claimShortWait() -> Bool {
+    let now = clock.now
+    shortWaits.removeAll { $0.duration(to: now) >= .seconds(60) }
+    guard state.hasRoom, shortWaits.count < (policy.requestsPerSecond ?? 1) else { return false }
+    shortWaits.append(now)
+    return true
+  }
 
   /// Waits until a request may start, then takes a permit; call ``release()`` when it finishes.
   ///

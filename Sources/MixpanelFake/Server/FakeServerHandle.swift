@@ -22,7 +22,9 @@ public struct FakeServerHandle: Sendable {
     self.project.setNow(epochSeconds)
   }
 
-  /// How many times each fault kind has been injected (keys as in `FakeRequestLogEntry.fault`).
+  /// How many times each fault kind has been injected (keys as in `FakeRequestLogEntry.fault`;
+  /// answers cut by ``FakeFaults/maxLinesPerAnswer`` count as `answerTooLarge`, apart from the
+  /// dice's `terminatedEarly`).
   public var injectedFaults: [String: Int] {
     self.faults.injectedCounts
   }

@@ -32,9 +32,14 @@ enum WindowScheduler {
         inFlight -= 1
         var recuts: [WindowOutcome] = []
         if case .split(let window, let error, _) = outcome, let (first, second) = window.halves {
-          pending = [first, second] + pending
-          if (error as? WindowError)?.kind == .terminatedEarly, ceiling.lower(endedEarly: window) {
-            recuts = recut(&pending, to: ceiling)
+          let lowered = (error as? WindowError)?.kind == .terminatedEarly && ceiling.lower(endedEarly: window)
+          // The halves are always cut to the ceiling (another window may have lowered it while
+          // this one was in flight); the other waiting windows only when it came down just now.
+          var halves = [first, second][...]
+          recuts = recut(&halves, to: ceiling)
+          if lowered { recuts += recut(&pending, to: ceiling) }
+          pending = halves + pending
+          if lowered {
             task.logger.warning(
               "plan.ceiling_lowered",
               metadata: [

@@ -50,8 +50,12 @@ struct WindowTask<C: Clock>: Sendable where C.Duration == Duration {
         if let stopped = streak.failed(failure, error: error) {
           return .failed(window, stopped, retries: attempt - 1)
         }
-        let limited = if case .http(let http) = failure { http.kind == .rateLimited } else { false }
-        let room = limited ? await limiter.hasRoom : false
+        var limited = false
+        var room = false
+        if case .http(let http) = failure, http.kind == .rateLimited {
+          limited = true
+          if attempt == 1, http.retryAfterSeconds == nil { room = await limiter.claimShortWait() }
+        }
         switch retryPolicy.decide(
           failure, attempt: attempt, windowDays: window.dayCount, limiterHasRoom: room)
         {

@@ -76,10 +76,10 @@ public enum Planner {
   /// `plan`'s days cut into consecutive windows by volume (`date_window_size: "auto"`): as many
   /// as the events need at `maxEvents` a window, and at least as many as there are `connections`
   /// to use (never more than there are days). Each window takes an equal share of the events, or
-  /// its share of `shares` (one per window, in start order: ``VolumeEstimate/rampShares``); it
-  /// grows day by day until the next day would take the windows so far past their shares or it
-  /// past `maxEvents`. A day above that is a window of its own (Mixpanel's export asks for whole
-  /// days).
+  /// its share of `shares` (one per window, in start order: ``VolumeEstimate/rampShares``), of
+  /// the events the windows before it left; it grows day by day until the next day would take it
+  /// past that or past `maxEvents`. A day above that is a window of its own (Mixpanel's export
+  /// asks for whole days).
   public static func cutByVolume(
     _ plan: WindowPlan, eventsPerDay: [Day: Int], maxEvents: Int, connections: Int, shares: [Double]? = nil
   ) -> WindowPlan {
@@ -88,39 +88,38 @@ public enum Planner {
     let total = days.reduce(0) { $0 + (eventsPerDay[$1] ?? 0) }
     let wanted = max((total + maxEvents - 1) / max(1, maxEvents), connections)
     let count = max(1, min(days.count, wanted))
-    // Where each window should end, in events from the first day: equal shares, or the shares
-    // asked for when there is one per window and none would pass the ceiling.
+    // Each window's share of the events: equal, or the shares asked for when there is one per
+    // window and none would pass the ceiling.
     var weights = Array(repeating: 1.0, count: count)
-    if let shares, shares.count == count, shares.allSatisfy({ $0 > 0 }) {
+    if let shares, shares.count == count, shares.allSatisfy({ $0 > 0 && $0.isFinite }) {
       let sum = shares.reduce(0, +)
       if shares.allSatisfy({ Double(total) * $0 / sum <= Double(maxEvents) }) { weights = shares }
     }
-    let sum = weights.reduce(0, +)
-    var bounds: [Int] = []
-    var running = 0.0
-    for weight in weights {
-      running += weight
-      bounds.append(Int((Double(total) * running / sum).rounded(.up)))
-    }
+    var weightLeft = weights.reduce(0, +)
     var windows: [DayWindow] = []
     var from = days[0]
-    var events = 0
+    var consumed = 0
     var inWindow = 0
     for (index, day) in days.enumerated() {
       let next = eventsPerDay[day] ?? 0
       let remainingDays = days.count - index
       let remainingWindows = count - windows.count
-      // Close the window before `day` when it would pass its bound (a window that came out
-      // short leaves the next one more) or the ceiling, or when every later window needs a day
-      // of its own.
-      let bound = bounds[min(windows.count, count - 1)]
-      if day > from, events + next > bound || inWindow + next > maxEvents || remainingDays < remainingWindows
+      // The window's share of what is left: one that came out short leaves the next more, one
+      // a huge day made long leaves the next less.
+      let k = windows.count
+      let target =
+        k < count - 1 ? Int((Double(total - consumed) * weights[k] / weightLeft).rounded(.up)) : Int.max
+      // Close the window before `day` when it would pass its share or the ceiling, or when every
+      // later window needs a day of its own.
+      if day > from,
+        inWindow + next > target || inWindow + next > maxEvents || remainingDays < remainingWindows
       {
         windows.append(DayWindow(from: from, to: day.adding(days: -1)))
         from = day
+        consumed += inWindow
         inWindow = 0
+        if k < count { weightLeft -= weights[k] }
       }
-      events += next
       inWindow += next
     }
     windows.append(DayWindow(from: from, to: last))

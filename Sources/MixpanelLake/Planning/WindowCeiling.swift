@@ -42,47 +42,44 @@ public struct WindowCeiling: Sendable, Equatable {
   }
 
   /// Lowers the ceiling to the larger half of `window`, whose answer ended early (it is split
-  /// in those halves); returns true when the ceiling came down. Never raises it.
+  /// in those halves); returns true when the ceiling came down. Never raises it, and never
+  /// lowers it to nothing: halves the counts hold no events for say nothing of the answer's size.
   public mutating func lower(endedEarly window: DayWindow) -> Bool {
     guard let (first, second) = window.halves else { return false }
     let larger = max(size(first), size(second))
-    guard larger < limit else { return false }
-    limit = max(1, larger)
+    guard larger > 0, larger < limit else { return false }
+    limit = larger
     return true
   }
 
-  /// `window` as consecutive windows of at most the ceiling (a day above it alone), of about
-  /// equal size; `[window]` when it fits.
+  /// `window` cut when it is above the ceiling: into consecutive windows of at most the ceiling
+  /// (a day above it alone), of about equal size, but never into more than two at a time. The
+  /// counts can be far too low (project-zone days, `export_where` not applied) and an answer can
+  /// end early for being slow, not large; a lowered ceiling then must not turn a year into
+  /// single days, 365 requests at 60 an hour. Two is what a split would make anyway; a window
+  /// still above the ceiling is cut again when it next lowers. `[window]` when it fits.
   public func cut(_ window: DayWindow) -> [DayWindow] {
     guard size(window) > limit, window.dayCount >= 2 else { return [window] }
     switch measure {
     case .days:
-      let count = (window.dayCount + limit - 1) / limit
-      var pieces: [DayWindow] = []
-      var from = window.from
-      for index in 0..<count {
-        // Spread the days evenly: piece `index` ends after ⌈(index + 1) × days / count⌉ days.
-        let end = ((index + 1) * window.dayCount + count - 1) / count
-        let to = window.from.adding(days: end - 1)
-        pieces.append(DayWindow(from: from, to: to))
-        from = to.adding(days: 1)
-      }
-      return pieces
+      let (first, second) = window.halves!
+      return [first, second]
     case .events(let perDay):
       let plan = WindowPlan(
         windows: [window], today: window.to, clampedStartDate: nil, firstDay: window.from, lastDay: window.to)
-      let cut = Planner.cutByVolume(plan, eventsPerDay: perDay, maxEvents: limit, connections: 1).windows
+      let fitting = Planner.cutByVolume(plan, eventsPerDay: perDay, maxEvents: limit, connections: 1).windows
       // Equal shares put quiet days beside a huge one into windows of their own: join them
       // again while they fit (each is a request).
       var joined: [DayWindow] = []
-      for piece in cut {
+      for piece in fitting {
         if let last = joined.last, size(last) + size(piece) <= limit {
           joined[joined.count - 1] = DayWindow(from: last.from, to: piece.to)
         } else {
           joined.append(piece)
         }
       }
-      return joined
+      guard joined.count > 2 else { return joined }
+      return Planner.cutByVolume(plan, eventsPerDay: perDay, maxEvents: Int.max / 4, connections: 2).windows
     }
   }
 }

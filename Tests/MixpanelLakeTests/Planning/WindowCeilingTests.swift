@@ -33,8 +33,14 @@ struct WindowCeilingTests {
     #expect(ceiling.limit == 400)
     #expect(ceiling.cut(Self.window(0, 7)) == [Self.window(0, 3), Self.window(4, 7)])
     // A day above the ceiling is a window of its own; the days around it keep to the ceiling.
+    #expect(ceiling.cut(Self.window(4, 9)) == [Self.window(4, 8), Self.window(9, 9)])
+    // Never more than two at a time, by volume: counts far too low must not turn the rest of
+    // the run into single days.
     let cut = ceiling.cut(Self.window(4, 10))
-    #expect(cut == [Self.window(4, 8), Self.window(9, 9), Self.window(10, 10)], "\(cut)")
+    #expect(cut == [Self.window(4, 8), Self.window(9, 10)], "\(cut)")
+    var quiet = WindowCeiling(eventsPerDay: [:], maxEvents: 1_000)
+    let none = quiet.lower(endedEarly: Self.window(0, 7))
+    #expect(!none && quiet.limit == 1_000, "halves with no counted events say nothing of the size")
   }
 
   @Test(
@@ -46,8 +52,9 @@ struct WindowCeilingTests {
     #expect(lowered)
     #expect(ceiling.limit == 15)
     #expect(ceiling.cut(Self.window(0, 29)) == [Self.window(0, 14), Self.window(15, 29)])
-    #expect(ceiling.cut(Self.window(0, 30)).map(\.dayCount) == [11, 10, 10])
-    #expect(ceiling.cut(Self.window(0, 30)).last?.to == Self.window(0, 30).to)
+    #expect(ceiling.cut(Self.window(0, 30)).map(\.dayCount) == [15, 16])
+    // Never more than two at a time: what a split would make anyway.
+    #expect(ceiling.cut(Self.window(0, 59)) == [Self.window(0, 29), Self.window(30, 59)])
   }
 
   /// One window at a time against a fake that ends every answer above `maxLines`: the first

@@ -77,9 +77,9 @@ public enum Planner {
   /// as the events need at `maxEvents` a window, and at least as many as there are `connections`
   /// to use (never more than there are days). Each window takes an equal share of the events, or
   /// its share of `shares` (one per window, in start order: ``VolumeEstimate/rampShares``), of
-  /// the events the windows before it left; it grows day by day until the next day would take it
-  /// past that or past `maxEvents`. A day above that is a window of its own (Mixpanel's export
-  /// asks for whole days).
+  /// the events the windows before it left; it grows day by day while the next day brings it
+  /// nearer that share, and never past `maxEvents`. A day above that is a window of its own
+  /// (Mixpanel's export asks for whole days).
   public static func cutByVolume(
     _ plan: WindowPlan, eventsPerDay: [Day: Int], maxEvents: Int, connections: Int, shares: [Double]? = nil
   ) -> WindowPlan {
@@ -109,11 +109,12 @@ public enum Planner {
       let k = windows.count
       let target =
         k < count - 1 ? Int((Double(total - consumed) * weights[k] / weightLeft).rounded(.up)) : Int.max
-      // Close the window before `day` when it would pass its share or the ceiling, or when every
-      // later window needs a day of its own.
-      if day > from,
-        inWindow + next > target || inWindow + next > maxEvents || remainingDays < remainingWindows
-      {
+      // Close the window before `day` when the day would take it further past its share than
+      // stopping leaves it short (the share is a goal: the windows after it make up the
+      // difference), when it would pass the ceiling, or when every later window needs a day of
+      // its own.
+      let pastShare = inWindow + next - target > target - inWindow
+      if day > from, pastShare || inWindow + next > maxEvents || remainingDays < remainingWindows {
         windows.append(DayWindow(from: from, to: day.adding(days: -1)))
         from = day
         consumed += inWindow

@@ -167,6 +167,20 @@ struct VolumeWindowsTests {
     #expect(cut.windows.filter { $0.from >= Self.first.adding(days: 23) }.allSatisfy { $0.dayCount == 1 })
   }
 
+  @Test("more days than windows: no window is left the days the others did not take")
+  func remainder() {
+    // 120 days of 1,500 to 2,500 events into 100 windows: about 1.2 days each.
+    let counts = (0..<120).map { 1_500 + ($0 * 7_919) % 1_000 }
+    let plan = Planner.plan(
+      startDate: Self.first, endDate: Self.first.adding(days: 119), bookmark: nil, attributionWindow: 0,
+      windowSize: 30, today: Self.first.adding(days: 200))
+    let cut = Planner.cutByVolume(
+      plan, eventsPerDay: Self.perDay(counts), maxEvents: 1_000_000, connections: 100)
+    #expect(cut.windows.count == 100)
+    #expect(cut.windows.allSatisfy { $0.dayCount <= 2 }, "\(cut.windows.map(\.dayCount))")
+    #expect(cut.windows.last?.to == Self.first.adding(days: 119))
+  }
+
   @Test(
     "few events: at least one window per connection, never more windows than days; a huge day stands alone")
   func lowerBounds() {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MixpanelAPI
 import MixpanelLake
 
 /// Prints run progress to stderr: on a terminal one line rewritten every second, otherwise one
@@ -19,15 +20,11 @@ enum ProgressReporter {
       let now = ContinuousClock.now
       let bytes = progress.bytesIn
       let line = ProgressLine.render(
-        progress: progress, windows: windows, elapsedSeconds: seconds(start.duration(to: now)),
-        recentBytesPerSecond: Double(bytes - last.bytes) / max(seconds(last.time.duration(to: now)), 0.001))
+        progress: progress, windows: windows, elapsedSeconds: start.duration(to: now).inSeconds,
+        recentBytesPerSecond: Double(bytes - last.bytes) / max(last.time.duration(to: now).inSeconds, 0.001))
       last = (now, bytes)
       FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
     if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-  }
-
-  static func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
   }
 }

@@ -42,13 +42,11 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
   public var inFlight: Int { state.inFlight }
   /// Acquires waiting for a permit.
   public var waiting: Int { queue.count }
-  /// Whether the limiter's own counts leave room (``RateLimiterState/hasRoom``).
-  public var hasRoom: Bool { state.hasRoom }
   /// When short waits after a 429 were granted, over the last minute.
   private var shortWaits: [C.Instant] = []
 
   /// Whether a 429 may be answered with a short wait (``RetryPolicy/unexpectedRateLimitDelay``):
-  /// the counts leave room, and fewer short waits than requests a second (3 for export; 1
+  /// the counts leave room (``RateLimiterState/hasRoom``), and fewer short waits than requests a second (3 for export; 1
   /// without a per-second limit) were granted in the last minute. Enough for the requests of one
   /// second seen at a boundary; a run that meets a budget another client spent sends a few
   /// extra requests a minute, not one more for every window.
@@ -112,7 +110,7 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
   /// After a 429: no request starts in the next `duration`, whoever asks.
   public func penalize(for duration: Duration) {
     state.penalize(until: clock.now.advanced(by: duration))
-    logger.info("ratelimit.penalty", metadata: ["seconds": "\(Self.seconds(duration))"])
+    logger.info("ratelimit.penalty", metadata: ["seconds": "\(duration.inSeconds)"])
   }
 
   /// Acquires a permit, runs `body`, and releases the permit when `body` returns or throws.
@@ -161,13 +159,8 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
 
   private func logWait(seconds: Duration?, reason: String) {
     var metadata: Logger.Metadata = ["reason": "\(reason)", "in_flight": "\(state.inFlight)"]
-    if let seconds { metadata["seconds"] = "\(Self.seconds(seconds))" }
+    if let seconds { metadata["seconds"] = "\(seconds.inSeconds)" }
     logger.info("ratelimit.wait", metadata: metadata)
-  }
-
-  private static func seconds(_ duration: Duration) -> Double {
-    let (seconds, attoseconds) = duration.components
-    return Double(seconds) + Double(attoseconds) / 1e18
   }
 }
 

@@ -18,7 +18,7 @@
 /// | 6+ (larger max)| ≤ 15 min (cap)                         | ≤ 64 s, 128 s, 256 s, then 5 min (cap)    |
 ///
 /// A first 429 without `Retry-After` that the caller's limiter did not expect (its own counts
-/// leave room, ``RateLimiter/hasRoom``) waits 1–2 s only (``unexpectedRateLimitDelay``).
+/// leave room, ``RateLimiter/claimShortWait()``) waits 1–2 s only (``unexpectedRateLimitDelay``).
 ///
 /// ``query(maxAttempts:)`` is the Query API's policy: a 429 there waits 60 s at least (§12.2).
 ///
@@ -114,7 +114,7 @@ public struct RetryPolicy: Sendable {
   ///   - windowDays: days the request covers; pass 1 for requests that cannot be split
   ///     (engage pages, discovery calls…).
   ///   - limiterHasRoom: whether the caller's own limiter had room when a 429 came
-  ///     (``RateLimiter/hasRoom``): a first such 429 waits ``unexpectedRateLimitDelay`` only.
+  ///     (``RateLimiter/claimShortWait()``): a first such 429 waits ``unexpectedRateLimitDelay`` only.
   public func decide(_ failure: RetryableFailure, attempt: Int, windowDays: Int, limiterHasRoom: Bool = false)
     -> RetryDecision
   {

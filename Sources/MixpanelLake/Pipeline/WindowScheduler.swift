@@ -37,9 +37,8 @@ enum WindowScheduler {
           // this one was in flight); the other waiting windows only when it came down just now.
           var halves = [first, second][...]
           recuts = recut(&halves, to: ceiling)
-          if lowered { recuts += recut(&pending, to: ceiling) }
-          pending = halves + pending
           if lowered {
+            recuts += recut(&pending, to: ceiling)
             task.logger.warning(
               "plan.ceiling_lowered",
               metadata: [
@@ -48,6 +47,7 @@ enum WindowScheduler {
                 "windows_recut": "\(recuts.count)",
               ])
           }
+          pending = halves + pending
         }
         if await !handle(outcome) { stopped = true }
         for recut in recuts where await !handle(recut) { stopped = true }

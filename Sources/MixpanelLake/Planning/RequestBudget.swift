@@ -20,14 +20,10 @@ public enum RequestBudget {
   public static func startSeconds(request k: Int, policy: RateLimitPolicy) -> Double {
     var seconds = 0.0
     if let perSecond = policy.requestsPerSecond {
-      seconds = max(seconds, Double(k / perSecond) * Self.seconds(policy.secondWindow))
+      seconds = max(seconds, Double(k / perSecond) * policy.secondWindow.inSeconds)
     }
     if let perHour = policy.requestsPerHour { seconds = max(seconds, Double((k / perHour) * 3600)) }
     return seconds
-  }
-
-  static func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
   }
 
   /// `6 h 0 m 4 s`, `45 s`.

@@ -76,7 +76,7 @@ public struct VolumeEstimate: Sendable, Equatable {
 
   /// Requests a second the export limiter lets start (3 per 1.1 s); nil without a limit.
   static func rampRate(_ policy: RateLimitPolicy) -> Double? {
-    policy.requestsPerSecond.map { Double($0) / RequestBudget.seconds(policy.secondWindow) }
+    policy.requestsPerSecond.map { Double($0) / policy.secondWindow.inSeconds }
   }
 
   /// Relative sizes of `count` windows started as fast as `policy` allows (window i at

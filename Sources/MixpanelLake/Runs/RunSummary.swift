@@ -1,6 +1,7 @@
 import CalendarDay
 public import Foundation
 import Lake
+import MixpanelAPI
 
 /// What a run did, for the terminal and for `_runs/<run-id>.json`. Holds no secret.
 public struct RunSummary: Sendable, Encodable {
@@ -105,7 +106,7 @@ public struct RunSummary: Sendable, Encodable {
 
   mutating func recordRateLimit(waits: Int, waited: Duration) {
     rateLimitWaits = waits
-    rateLimitWaitSeconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
+    rateLimitWaitSeconds = waited.inSeconds
   }
 
   mutating func finish(at date: Date, bookmark: String?, interrupted: Bool) {

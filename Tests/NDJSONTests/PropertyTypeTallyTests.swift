@@ -32,6 +32,32 @@ struct PropertyTypeTallyTests {
       "nested and top-level keys are not properties")
   }
 
+  @Test("a key recognised by prediction keeps its meaning: an escaped \"time\" is not time; order changes")
+  func predictedKeys() throws {
+    let tally = PropertyTypeTally()
+    let lines = [
+      #"{"event":"a","properties":{"ti\u006de":5,"time":7,"distinct_id":"u","$insert_id":"i","x":1}}"#,
+      #"{"event":"a","properties":{"ti\u006de":6,"time":8,"distinct_id":"v","$insert_id":"j","x":"s"}}"#,
+      #"{"event":"a","properties":{"time":9,"ti\u006de":6,"x":2.5,"$insert_id":"k","distinct_id":3}}"#,
+      #"{"event":"a","properties":{"time":10,"ti\u006de":6,"x":null,"$insert_id":"l","distinct_id":4}}"#,
+      #"{"event":"a","properties":{"tim":1,"time":11,"t":true,"distinct_id":5}}"#,
+    ]
+    var times: [Int64?] = []
+    for line in lines {
+      let bytes = Array(line.utf8)
+      let fields = try bytes.withUnsafeBytes { try JSONLineScanner.scan($0, tally: tally) }
+      #expect(fields == (try JSONLineScanner.scan(bytes)), "\(line)")
+      times.append(fields.time)
+    }
+    #expect(times == [7, 8, 9, 10, 11])
+    let seen = Dictionary(
+      uniqueKeysWithValues: tally.keysAndTypes.map { (String(decoding: $0.key, as: UTF8.self), $0.types) })
+    #expect(seen[#"ti\u006de"#] == [.integer])
+    #expect(seen["x"] == [.integer, .string, .fraction, .null])
+    #expect(seen["distinct_id"] == [.string, .integer])
+    #expect(seen["tim"] == [.integer] && seen["t"] == [.boolean] && seen.count == 7)
+  }
+
   @Test("keys are kept as their bytes between the quotes (escapes too), and a table of 1,000 keys grows")
   func keys() throws {
     var lines = [#"{"event":"a","properties":{"a\"b":1,"ключ":"x","a\"b":"y"}}"#]

@@ -89,4 +89,24 @@ struct ScannerOracleTests {
     // Both verdicts occur often enough for the comparison to mean something.
     #expect(accepted > 600 && accepted < 5400, "accepted \(accepted) of \(lines.count)")
   }
+
+  /// With a type tally, a key that is the one the tally expects next is recognised by comparing
+  /// its bytes with that (already validated) key, not scanned: mutations inside keys, and lines
+  /// between seeds that keep the tally's predictions warm, must give the same verdicts and fields.
+  @Test("with a type tally (keys recognised by prediction) the verdicts and fields are the same")
+  func agreesWithPythonWithTally() throws {
+    let lines = Self.mutations(count: 6000, seed: 2027)
+    let verdicts = try Self.pythonVerdicts(lines)
+    try #require(verdicts.count == lines.count)
+    let tally = PropertyTypeTally()
+    for (index, (line, valid)) in zip(lines, verdicts).enumerated() {
+      // A seed before each mutation, so the mutation's keys meet the seed's predictions.
+      let seed = Array(Self.seeds[index % Self.seeds.count].utf8)
+      _ = try seed.withUnsafeBytes { try JSONLineScanner.scan($0, tally: tally) }
+      let withTally = line.withUnsafeBytes { try? JSONLineScanner.scan($0, tally: tally) }
+      let without = try? JSONLineScanner.scan(line)
+      #expect((withTally != nil) == valid, "\(String(decoding: line, as: UTF8.self).debugDescription)")
+      #expect(withTally == without, "\(String(decoding: line, as: UTF8.self).debugDescription)")
+    }
+  }
 }

@@ -37,7 +37,7 @@ enum TimeZoneCheck {
   /// `time − mp_processing_time_ms / 1000` of the first ``sampleSize`` events of a part file.
   static func gaps(path: String, compression: Compression, timeInMilliseconds: Bool) -> [Int64] {
     var gaps: [Int64] = []
-    _ = try? PartFileReader.read(path: path, compression: compression) { line in
+    try? PartFileReader.readFirstLines(path: path, compression: compression, limit: sampleSize) { line in
       guard gaps.count < sampleSize, let event = try? JSONNode(parsing: Array(line)),
         case .number(let timeText)? = event["properties"]?["time"],
         case .number(let processedText)? = event["properties"]?["mp_processing_time_ms"],

@@ -85,4 +85,49 @@ enum PartFileReader {
       rows: ok ? newlines + (lastByte == 0x0A ? 0 : 1) : nil, uncompressedBytes: ok ? uncompressed : nil,
       contentError: contentError)
   }
+
+  /// Hands out the first `limit` lines of a part file (a few more when they end in the same
+  /// chunk: `onLine` ignores them) and reads no further, neither hashing nor counting: a sample
+  /// of a part that may hold millions of lines.
+  static func readFirstLines(
+    path: String, compression: Compression, limit: Int, onLine: (UnsafeRawBufferPointer) -> Void
+  ) throws(LakeError) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw .io("read", path: path, errno: errno) }
+    defer { close(fd) }
+    var framer = LineFramer()
+    var chunk = [UInt8](repeating: 0, count: chunkBytes)
+    var output: [UInt8] = []
+    var lines = 0
+    do {
+      var decompressor = try StreamingDecompressor(compression)
+      while lines < limit {
+        let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+        if count < 0 {
+          if errno == EINTR { continue }
+          throw LakeError.io("read", path: path, errno: errno)
+        }
+        if count == 0 {
+          try decompressor.finish()
+          try framer.finish {
+            lines += 1
+            onLine($0)
+          }
+          break
+        }
+        try chunk.withUnsafeBytes {
+          try decompressor.decompress(UnsafeRawBufferPointer(rebasing: $0[0..<count]), into: &output)
+        }
+        try framer.feed(output) {
+          lines += 1
+          onLine($0)
+        }
+        output.removeAll(keepingCapacity: true)
+      }
+    } catch let error as LakeError {
+      throw error
+    } catch {
+      throw .usage("cannot read \(path): \(error)")
+    }
+  }
 }

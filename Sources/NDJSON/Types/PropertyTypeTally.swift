@@ -7,7 +7,9 @@ import Glibc
 /// window's keys and touches no Swift array. Properties come in much the same order line after
 /// line, so each key is first compared with the one that followed the previous key last time
 /// (8 bytes at a time); only a surprise is hashed (FNV-1a over the key's bytes as they appear
-/// between the quotes, escapes kept) and looked up by open addressing.
+/// between the quotes, escapes kept) and looked up by open addressing. The scanner asks for that
+/// prediction before it scans a key: input bytes equal to the predicted (already validated) key
+/// and followed by a quote are that key, so the common key is neither scanned nor looked up.
 public final class PropertyTypeTally {
   /// One bit per JSON type a value has shown.
   public struct Types: OptionSet, Sendable, Hashable {
@@ -29,6 +31,8 @@ public final class PropertyTypeTally {
     var length: Int
     var hash: UInt32
     var types: Types
+    /// Whether the key holds a JSON escape.
+    var escaped: Bool
     /// The entry that followed this one the last time (the next property of the line), or -1.
     var next: Int32 = -1
   }
@@ -40,6 +44,8 @@ public final class PropertyTypeTally {
     var entries: UnsafeMutablePointer<Entry>
     var entryCount = 0
     var entryCapacity: Int
+    /// Keys end to end, with ``arenaSlack`` zero bytes allocated past `arenaCapacity`, so that a
+    /// key of fewer than 8 bytes can be read as one word (``Handle/keyMatches(_:_:_:)``).
     var arena: UnsafeMutablePointer<UInt8>
     var arenaCount = 0
     var arenaCapacity: Int
@@ -67,7 +73,15 @@ public final class PropertyTypeTally {
     storage.initialize(
       to: Storage(
         slots: slots, slotCount: 256, entries: .allocate(capacity: 128), entryCapacity: 128,
-        arena: .allocate(capacity: 4096), arenaCapacity: 4096))
+        arena: Self.allocateArena(4096), arenaCapacity: 4096))
+  }
+
+  fileprivate static let arenaSlack = 8
+
+  fileprivate static func allocateArena(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+    let arena = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + arenaSlack)
+    arena.initialize(repeating: 0, count: capacity + arenaSlack)
+    return arena
   }
 
   deinit {
@@ -97,6 +111,55 @@ public final class PropertyTypeTally {
     /// A new line starts: its first property is compared with the last line's first.
     @inline(__always)
     func beginLine() { storage.pointee.previous = -1 }
+
+    /// The entry expected as the next property: the one that followed the previous property
+    /// last time (or the last line's first), -1 when there is none yet.
+    @inline(__always)
+    var predicted: Int {
+      let previous = storage.pointee.previous
+      return previous < 0 ? storage.pointee.first : Int(storage.pointee.entries[previous].next)
+    }
+
+    /// The length of `entry`'s key (its bytes between the quotes), and whether it holds an escape.
+    @inline(__always)
+    func key(of entry: Int) -> (length: Int, escaped: Bool) {
+      let e = storage.pointee.entries + entry
+      return (e.pointee.length, e.pointee.escaped)
+    }
+
+    /// Whether the `count` bytes at `seen` (at least 8 of them readable) are `entry`'s key: one
+    /// masked word for a short key, words (the last one overlapping) for a longer one; no loop
+    /// over bytes, whose varying trip count the branch predictor misses.
+    @inline(__always)
+    func keyMatches(_ entry: Int, _ seen: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+      let stored = UnsafeRawPointer(storage.pointee.arena + storage.pointee.entries[entry].offset)
+      let input = UnsafeRawPointer(seen)
+      if count < 8 {
+        let mask: UInt64 = count == 0 ? 0 : ~0 >> UInt64(64 - 8 * count)
+        return (stored.loadUnaligned(as: UInt64.self) ^ input.loadUnaligned(as: UInt64.self)) & mask == 0
+      }
+      var offset = 0
+      while offset + 8 < count {
+        if stored.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+          != input.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        {
+          return false
+        }
+        offset += 8
+      }
+      return stored.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        == input.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    }
+
+    /// Notes that the key of `entry` (the one ``predicted`` gave) held a value of `types`.
+    @inline(__always)
+    func observe(entry index: Int, _ types: Types) {
+      storage.pointee.previous = index
+      let entry = storage.pointee.entries + index
+      if entry.pointee.types.rawValue | types.rawValue != entry.pointee.types.rawValue {
+        entry.pointee.types.formUnion(types)
+      }
+    }
 
     /// Notes that `key` (the bytes between its quotes) held a value of `types`.
     @inline(__always)
@@ -128,8 +191,14 @@ public final class PropertyTypeTally {
       _ arena: UnsafeMutablePointer<UInt8>
     ) -> Bool {
       guard entry.pointee.length == length else { return false }
-      let stored = UnsafeRawPointer(arena + entry.pointee.offset)
-      let seen = UnsafeRawPointer(key)
+      return equal(arena + entry.pointee.offset, key, length)
+    }
+
+    /// Whether `length` bytes at `a` and `b` are equal: 8 at a time, without a call.
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+      let stored = UnsafeRawPointer(a)
+      let seen = UnsafeRawPointer(b)
       var offset = 0
       while offset + 8 <= length {
         if stored.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
@@ -179,15 +248,18 @@ public final class PropertyTypeTally {
       }
       if s.arenaCount + length > s.arenaCapacity {
         let capacity = max(s.arenaCapacity * 2, s.arenaCount + length)
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.moveInitialize(from: s.arena, count: s.arenaCount)
+        let grown = PropertyTypeTally.allocateArena(capacity)
+        grown.update(from: s.arena, count: s.arenaCount)
         s.arena.deallocate()
         s.arena = grown
         s.arenaCapacity = capacity
       }
       let index = s.entryCount
       (s.arena + s.arenaCount).initialize(from: key, count: length)
-      (s.entries + index).initialize(to: Entry(offset: s.arenaCount, length: length, hash: hash, types: []))
+      (s.entries + index).initialize(
+        to: Entry(
+          offset: s.arenaCount, length: length, hash: hash, types: [],
+          escaped: memchr(key, 0x5C, length) != nil))
       s.arenaCount += length
       s.entryCount += 1
       s.slots[slot] = Int32(index)

@@ -20,6 +20,9 @@ struct ScanCursor {
   /// The bytes of the current `properties` member's key, between its quotes.
   private var keyStart = 0
   private var keyLength = 0
+  /// The tally's entry of the current `properties` member's key when the key was recognised as
+  /// the one predicted (-1: look it up by its bytes).
+  private var keyEntry = -1
   /// Whether the number ``scanNumber(parse:)`` last read had a fraction or an exponent.
   private var numberHadFraction = false
 
@@ -45,14 +48,23 @@ struct ScanCursor {
       // A number: noted once scanned (``observeNumber()``), which tells a fraction apart.
       return
     }
-    tally.observe(p + keyStart, keyLength, types)
+    note(tally, types)
+  }
+
+  @inline(__always)
+  private func note(_ tally: PropertyTypeTally.Handle, _ types: PropertyTypeTally.Types) {
+    if keyEntry >= 0 {
+      tally.observe(entry: keyEntry, types)
+    } else {
+      tally.observe(p + keyStart, keyLength, types)
+    }
   }
 
   /// Notes the type of the number just scanned for the current `properties` member.
   @inline(__always)
   private func observeNumber() {
     guard let tally, inObject, tallyDepth == 1 || topKey == .properties else { return }
-    tally.observe(p + keyStart, keyLength, numberHadFraction ? .fraction : .integer)
+    note(tally, numberHadFraction ? .fraction : .integer)
   }
 
   private func fail(_ reason: String) -> NDJSONError {
@@ -151,7 +163,31 @@ struct ScanCursor {
   private mutating func scanMemberName() throws(NDJSONError) {
     skipSpace()
     guard i < n, p[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+    if depth == tallyDepth, let tally, tallyDepth == 1 || topKey == .properties {
+      // Properties come in much the same order line after line: when the bytes after the quote
+      // are the key the tally expects next (a key already validated) and a quote, the key is
+      // that one, and neither scanning nor looking it up is needed.
+      let entry = tally.predicted
+      if entry >= 0 {
+        let (length, escaped) = tally.key(of: entry)
+        let end = i + 1 + length
+        if end < n, p[end] == UInt8(ascii: "\""), i + 9 <= n, tally.keyMatches(entry, p + i + 1, length) {
+          keyStart = i + 1
+          keyLength = length
+          keyEntry = entry
+          i = end + 1
+          classify(keyStart, length, escaped: escaped)
+          return try scanColon()
+        }
+      }
+      keyEntry = -1
+    }
     try scanKey()
+    try scanColon()
+  }
+
+  @inline(__always)
+  private mutating func scanColon() throws(NDJSONError) {
     skipSpace()
     guard i < n, p[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
     i += 1
@@ -189,8 +225,14 @@ struct ScanCursor {
       keyStart = start
       keyLength = i - 1 - start
     }
+    classify(start, i - 1 - start, escaped: escaped)
+  }
+
+  /// Notes which of the interesting keys the key at `start` is.
+  @inline(__always)
+  private mutating func classify(_ start: Int, _ length: Int, escaped: Bool) {
     guard !escaped, depth == 1 || depth == 2 else { return setKey(.other) }
-    let key = UnsafeRawBufferPointer(start: p + start, count: i - 1 - start)
+    let key = UnsafeRawBufferPointer(start: p + start, count: length)
     if depth == 1 {
       topKey = Self.equals(key, "event") ? .event : Self.equals(key, "properties") ? .properties : .other
     } else if topKey == .properties {
@@ -234,34 +276,40 @@ struct ScanCursor {
   /// Returns whether it held an escape.
   @inline(__always)
   private mutating func scanString() throws(NDJSONError) -> Bool {
-    i += 1
+    // The position lives in a local while the bytes are plain (the compiler keeps it in a
+    // register; `self.i` would be stored back on every step).
+    var j = i + 1
     var escaped = false
     while true {
       // Eight bytes at a time (SWAR): the lowest byte flagged is the first one that is not plain
       // ASCII (a quote, a backslash, a control character or a UTF-8 lead); jump straight to it.
-      if i + 8 <= n {
-        let flags = Self.specialBytes(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+      if j + 8 <= n {
+        let flags = Self.specialBytes(UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
         if flags == 0 {
-          i += 8
+          j += 8
           continue
         }
-        i += flags.trailingZeroBitCount >> 3
+        j += flags.trailingZeroBitCount >> 3
       } else {
-        while i < n, Self.isPlain(p[i]) { i += 1 }
-        guard i < n else { throw fail("unterminated string") }
+        while j < n, Self.isPlain(p[j]) { j += 1 }
+        guard j < n else {
+          i = j
+          throw fail("unterminated string")
+        }
       }
-      let c = p[i]
+      let c = p[j]
       if c == 0x22 {
-        i += 1
+        i = j + 1
         return escaped
       }
       if c == 0x5C {
         escaped = true
-        try scanEscape()
+        j = try Self.escapeEnd(p, n, j)
       } else if c < 0x20 {
+        i = j
         throw fail("control character in a string")
       } else {
-        try scanUTF8(c)
+        j = try Self.utf8End(p, n, j, c)
       }
     }
   }
@@ -285,19 +333,20 @@ struct ScanCursor {
     return quote | backslash | control | (word & highs)
   }
 
+  /// Checks the escape at `at` (a backslash); returns the position after it.
   @inline(never)
-  private mutating func scanEscape() throws(NDJSONError) {
-    guard i + 1 < n else { throw fail("unterminated escape") }
-    switch p[i + 1] {
+  private static func escapeEnd(_ p: UnsafePointer<UInt8>, _ n: Int, _ at: Int) throws(NDJSONError) -> Int {
+    guard at + 1 < n else { throw .invalidJSON(offset: at, reason: "unterminated escape") }
+    switch p[at + 1] {
     case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
       UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-      i += 2
+      return at + 2
     case UInt8(ascii: "u"):
-      guard i + 5 < n else { throw fail("short \\u escape") }
-      for k in 2...5 where !Self.isHex(p[i + k]) { throw fail("bad \\u escape") }
-      i += 6
+      guard at + 5 < n else { throw .invalidJSON(offset: at, reason: "short \\u escape") }
+      for k in 2...5 where !isHex(p[at + k]) { throw .invalidJSON(offset: at, reason: "bad \\u escape") }
+      return at + 6
     default:
-      throw fail("invalid escape")
+      throw .invalidJSON(offset: at, reason: "invalid escape")
     }
   }
 
@@ -306,9 +355,12 @@ struct ScanCursor {
     (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66)
   }
 
-  /// Checks one multi-byte UTF-8 sequence led by `lead` (RFC 3629 table, no overlongs or surrogates).
+  /// Checks the multi-byte UTF-8 sequence at `at`, led by `lead` (RFC 3629 table, no overlongs
+  /// or surrogates); returns the position after it.
   @inline(never)
-  private mutating func scanUTF8(_ lead: UInt8) throws(NDJSONError) {
+  private static func utf8End(
+    _ p: UnsafePointer<UInt8>, _ n: Int, _ at: Int, _ lead: UInt8
+  ) throws(NDJSONError) -> Int {
     let extra: Int
     var low: UInt8 = 0x80
     var high: UInt8 = 0xBF
@@ -320,59 +372,93 @@ struct ScanCursor {
     case 0xF0: extra = 3; low = 0x90
     case 0xF1...0xF3: extra = 3
     case 0xF4: extra = 3; high = 0x8F
-    default: throw fail("invalid UTF-8")
+    default: throw .invalidJSON(offset: at, reason: "invalid UTF-8")
     }
-    guard i + extra < n else { throw fail("truncated UTF-8") }
-    let second = p[i + 1]
-    guard second >= low, second <= high else { throw fail("invalid UTF-8") }
+    guard at + extra < n else { throw .invalidJSON(offset: at, reason: "truncated UTF-8") }
+    let second = p[at + 1]
+    guard second >= low, second <= high else { throw .invalidJSON(offset: at, reason: "invalid UTF-8") }
     var k = 2
     while k <= extra {
-      guard p[i + k] & 0xC0 == 0x80 else { throw fail("invalid UTF-8") }
+      guard p[at + k] & 0xC0 == 0x80 else { throw .invalidJSON(offset: at, reason: "invalid UTF-8") }
       k += 1
     }
-    i += extra + 1
+    return at + extra + 1
   }
 
   /// Scans a number per the JSON grammar; when `parse`, returns its integer part (nil on overflow).
   @inline(__always)
   private mutating func scanNumber(parse: Bool) throws(NDJSONError) -> Int64? {
+    var j = i
     var negative = false
     numberHadFraction = false
-    if p[i] == UInt8(ascii: "-") {
+    if p[j] == UInt8(ascii: "-") {
       negative = true
-      i += 1
+      j += 1
     }
-    guard i < n, p[i] >= 0x30, p[i] <= 0x39 else { throw fail("invalid number") }
+    guard j < n, Self.isDigit(p[j]) else {
+      i = j
+      throw fail("invalid number")
+    }
     var value: Int64 = 0
     var overflow = false
-    if p[i] == 0x30 {
-      i += 1
-    } else {
-      while i < n, p[i] >= 0x30, p[i] <= 0x39 {
-        if parse, !overflow {
+    if p[j] == 0x30 {
+      j += 1
+    } else if parse {
+      while j < n, Self.isDigit(p[j]) {
+        if !overflow {
           let (m, o1) = value.multipliedReportingOverflow(by: 10)
-          let (s, o2) = m.addingReportingOverflow(Int64(p[i] - 0x30))
+          let (s, o2) = m.addingReportingOverflow(Int64(p[j] - 0x30))
           value = s
           overflow = o1 || o2
         }
-        i += 1
+        j += 1
       }
+    } else {
+      j = Self.digitsEnd(p, n, j + 1)
     }
-    if i < n, p[i] == UInt8(ascii: ".") {
+    if j < n, p[j] == UInt8(ascii: ".") {
       numberHadFraction = true
-      i += 1
-      guard i < n, p[i] >= 0x30, p[i] <= 0x39 else { throw fail("invalid number") }
-      while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+      j += 1
+      guard j < n, Self.isDigit(p[j]) else {
+        i = j
+        throw fail("invalid number")
+      }
+      j = Self.digitsEnd(p, n, j + 1)
     }
-    if i < n, p[i] | 0x20 == UInt8(ascii: "e") {
+    if j < n, p[j] | 0x20 == UInt8(ascii: "e") {
       numberHadFraction = true
-      i += 1
-      if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
-      guard i < n, p[i] >= 0x30, p[i] <= 0x39 else { throw fail("invalid number") }
-      while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+      j += 1
+      if j < n, p[j] == UInt8(ascii: "+") || p[j] == UInt8(ascii: "-") { j += 1 }
+      guard j < n, Self.isDigit(p[j]) else {
+        i = j
+        throw fail("invalid number")
+      }
+      j = Self.digitsEnd(p, n, j + 1)
       overflow = true  // an exponent makes the integer part meaningless as a timestamp
     }
+    i = j
     guard parse, !overflow else { return nil }
     return negative ? -value : value
+  }
+
+  @inline(__always)
+  private static func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
+
+  /// The position of the first byte at or after `from` that is not a digit: eight bytes at a
+  /// time (a byte is a digit when its high nibble is 3 and stays 3 with 6 added; a carry out of
+  /// a byte that is no digit can only flag bytes after it).
+  @inline(__always)
+  private static func digitsEnd(_ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int) -> Int {
+    var j = from
+    while j + 8 <= n {
+      let word = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
+      let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+      let threes: UInt64 = 0x3030_3030_3030_3030
+      let other = ((word & highs) ^ threes) | (((word &+ 0x0606_0606_0606_0606) & highs) ^ threes)
+      if other != 0 { return j + other.trailingZeroBitCount >> 3 }
+      j += 8
+    }
+    while j < n, isDigit(p[j]) { j += 1 }
+    return j
   }
 }

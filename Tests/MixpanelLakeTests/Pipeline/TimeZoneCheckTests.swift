@@ -1,5 +1,6 @@
 import Foundation
 import InMemoryLogging
+import Lake
 import Logging
 import MixpanelFake
 import TestSupport
@@ -30,6 +31,35 @@ struct TimeZoneCheckTests {
     #expect(
       TimeZoneCheck.verdict(gaps: Array(Self.gaps(shift: tokyo).prefix(5)), offset: tokyo, legacy: false)
         == nil)
+  }
+
+  @Test(
+    "the sample reads a part's first lines and stops: 200 of 50,000, in order, whole, zstd and gzip",
+    arguments: [Compression.zstd, .gzip])
+  func sampleStopsEarly(compression: Compression) throws {
+    let dir = TemporaryDirectory()
+    let path = "\(dir.path)/part.jsonl"
+    // Noise the codecs cannot squeeze, so that one read chunk holds a few hundred lines.
+    var state: UInt64 = 7
+    let lines = (0..<50_000).map { index in
+      let noise = (0..<4).map { _ in
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return String(state, radix: 16)
+      }
+      return #"{"event":"e","properties":{"time":\#(index),"noise":"\#(noise.joined())"}}"#
+    }
+    let raw = Array((lines.joined(separator: "\n") + "\n").utf8)
+    let stored = try StreamingCompressor.compressAll(raw, compression, level: 3)
+    try Data(stored).write(to: URL(fileURLWithPath: path))
+    var seen: [String] = []
+    try PartFileReader.readFirstLines(path: path, compression: compression, limit: 200) {
+      seen.append(String(decoding: $0, as: UTF8.self))
+    }
+    #expect(seen.count >= 200 && seen.count < 10_000, "read \(seen.count) lines")
+    #expect(seen == Array(lines.prefix(seen.count)))
+    var all = 0
+    try PartFileReader.readFirstLines(path: path, compression: compression, limit: .max) { _ in all += 1 }
+    #expect(all == 50_000)
   }
 
   @Test(

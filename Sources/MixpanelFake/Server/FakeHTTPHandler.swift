@@ -91,10 +91,14 @@ final class FakeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
       self.send(plan, head: head, context: context)
     case .export(let request, let acceptsGzip):
       let project = self.router.project
-      let body = NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop) {
-        project.export(
-          from: request.from, to: request.to, events: request.events, limit: request.limit,
-          timeInMs: request.timeInMs, nowMs: project.nowMs, filter: request.filter)
+      let gate =
+        self.router.exportGate?.arrive(on: context.eventLoop) ?? context.eventLoop.makeSucceededVoidFuture()
+      let body = gate.flatMap {
+        NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop) {
+          project.export(
+            from: request.from, to: request.to, events: request.events, limit: request.limit,
+            timeInMs: request.timeInMs, nowMs: project.nowMs, filter: request.filter)
+        }
       }
       body.assumeIsolated().whenComplete { result in
         let plan: ResponsePlan

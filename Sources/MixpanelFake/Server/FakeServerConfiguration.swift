@@ -24,6 +24,8 @@ public struct FakeServerConfiguration: Sendable {
   public var engageSessionsExpiringAtOnce: Int
   /// Drives rate-limit windows and request-log timestamps.
   public var clock: any FakeClock
+  /// Holds export answers until that many export requests are waiting together; nil: never.
+  public var exportGate: FakeExportGate?
 
   public init(
     host: String = "127.0.0.1",
@@ -37,7 +39,8 @@ public struct FakeServerConfiguration: Sendable {
     queryRateLimits: FakeRateLimits? = nil,
     clock: any FakeClock = SystemFakeClock(),
     engageSessionLifetime: Duration? = nil,
-    engageSessionsExpiringAtOnce: Int = 0
+    engageSessionsExpiringAtOnce: Int = 0,
+    exportGate: FakeExportGate? = nil
   ) {
     self.host = host
     self.port = port
@@ -51,5 +54,6 @@ public struct FakeServerConfiguration: Sendable {
     self.clock = clock
     self.engageSessionLifetime = engageSessionLifetime
     self.engageSessionsExpiringAtOnce = engageSessionsExpiringAtOnce
+    self.exportGate = exportGate
   }
 }

@@ -20,6 +20,7 @@ struct RequestRouter: Sendable {
   let queryRateLimiter: RateLimiter?
   let authenticator: Authenticator
   let engageSessions: EngageSessions
+  let exportGate: ExportGate?
 
   init(project: FakeProject, configuration: FakeServerConfiguration) {
     self.project = project
@@ -37,6 +38,7 @@ struct RequestRouter: Sendable {
     self.engageSessions = EngageSessions(
       clock: configuration.clock, lifetime: configuration.engageSessionLifetime,
       expiredOnOpen: configuration.engageSessionsExpiringAtOnce)
+    self.exportGate = configuration.exportGate.map(ExportGate.init)
   }
 
   /// Checks path, auth, parameters, rate limits and pre-flight faults.

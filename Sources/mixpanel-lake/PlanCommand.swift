@@ -27,11 +27,17 @@ struct PlanCommand: AsyncParsableCommand {
   @Flag(name: .long, help: "Ask Mixpanel's daily counts and estimate events, bytes and wall time.")
   var volume = false
 
-  @Option(name: .long, help: "Assumed bandwidth of one export connection, in MB/s, for --volume.")
-  var bandwidth: Double = 2
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Bandwidth of one export connection, in MB/s, for --volume's windows and wall time "
+        + "(default: the config's export_connection_mb_per_second, else 2)."))
+  var bandwidth: Double?
 
   func validate() throws {
-    guard bandwidth > 0 else { throw ValidationError("--bandwidth must be positive") }
+    if let bandwidth, !(bandwidth > 0 && bandwidth.isFinite) {
+      throw ValidationError("--bandwidth must be a positive number of MB/s")
+    }
   }
 
   func run() async throws {
@@ -41,7 +47,8 @@ struct PlanCommand: AsyncParsableCommand {
         overrides: ConfigOverrides(lake: lake, statePath: state))
       var logger = Logger(label: "mixpanel-lake") { StreamLogHandler.standardError(label: $0) }
       logger.logLevel = .error
-      for (index, loaded) in projects.enumerated() {
+      for (index, var loaded) in projects.enumerated() {
+        if let bandwidth { loaded.connectionBandwidth = bandwidth * 1_000_000 }
         if projects.count > 1 { print((index > 0 ? "\n" : "") + "project lake \(loaded.lake)") }
         var sections: [String] = []
         if loaded.streams.contains(.export) {
@@ -60,7 +67,7 @@ struct PlanCommand: AsyncParsableCommand {
           }
           var text = PlanText.render(plan, config: loaded, sized: volume)
           if let estimate {
-            text += "\n" + PlanText.renderVolume(estimate, plan: plan, config: loaded, bandwidth: bandwidth)
+            text += "\n" + PlanText.renderVolume(estimate, plan: plan, config: loaded)
           }
           if let unavailable { text += "\nexpected: unknown (\(unavailable))" }
           sections.append(text)
@@ -118,7 +125,7 @@ enum PlanText {
 
   /// `plan --volume`: expected events and bytes, the largest window, and the estimated wall time.
   static func renderVolume(
-    _ estimate: VolumeEstimate, plan: WindowPlan, config: LakeConfig, bandwidth: Double
+    _ estimate: VolumeEstimate, plan: WindowPlan, config: LakeConfig
   )
     -> String
   {
@@ -139,10 +146,10 @@ enum PlanText {
     let floor = RequestBudget.minimumSeconds(requests: plan.windows.count, policy: config.exportRateLimit)
     let atOnce = max(1, min(config.maxConcurrentWindows, plan.windows.count))
     let wall = estimate.wallSeconds(
-      plan: plan, connections: atOnce, bandwidth: bandwidth * 1_000_000, floorSeconds: floor,
+      plan: plan, connections: atOnce, bandwidth: config.connectionBandwidth, floorSeconds: floor,
       policy: config.exportRateLimit)
     lines.append(
-      "estimated wall time at \(bandwidth) MB/s per connection, \(atOnce) windows at once: "
+      "estimated wall time at \(config.connectionBandwidth / 1_000_000) MB/s per connection, \(atOnce) windows at once: "
         + "\(RequestBudget.describe(seconds: Int(wall.rounded(.up)))) (the limits' floor: "
         + "\(RequestBudget.describe(seconds: floor)))")
     return lines.joined(separator: "\n")

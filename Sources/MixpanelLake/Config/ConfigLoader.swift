@@ -19,7 +19,8 @@ public enum ConfigLoader {
     "lake", "state", "compression", "compression_level", "max_concurrent_windows", "max_part_bytes",
     "export_api_url", "query_api_url", "legacy_project_timezone", "export_where", "time_in_ms",
     "streams", "projects", "export_requests_per_hour", "export_requests_per_second", "export_max_concurrent",
-    "max_attempts", "max_retry_wait", "max_consecutive_failures", "memory_budget_mb", "http_compression",
+    "max_attempts", "max_retry_wait", "max_consecutive_failures", "memory_budget_mb",
+    "export_connection_mb_per_second", "http_compression",
     "record_format",
     "dedupe", "commit_mode", "history_days", "export_key", "malformed_lines", "singer_types",
     "lease_seconds", "max_events_per_window",
@@ -172,6 +173,9 @@ public enum ConfigLoader {
     config.windowsByVolume = try windowsByVolume(values)
     config.maxEventsPerWindow =
       try values.int("max_events_per_window", range: 1_000...1_000_000_000) ?? 1_000_000
+    if let megabytes = try values.decimal("export_connection_mb_per_second", range: 0.01...10_000) {
+      config.connectionBandwidth = megabytes * 1_000_000
+    }
     if let megabytes = try values.int("memory_budget_mb", range: 16...65_536) {
       config.partMemory = PartMemory(budget: megabytes << 20)
     }

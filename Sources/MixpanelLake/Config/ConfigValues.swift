@@ -42,6 +42,21 @@ struct ConfigValues {
     return parsed
   }
 
+  /// A number, whole or decimal, in `range`.
+  func decimal(_ key: String, range: ClosedRange<Double>) throws -> Double? {
+    guard let value = value(key) else { return nil }
+    let parsed: Double?
+    switch value {
+    case .number(let text): parsed = Double(text)
+    case .string(let text): parsed = Double(text.trimmingSpaces)
+    default: parsed = nil
+    }
+    guard let parsed, parsed.isFinite, range.contains(parsed) else {
+      throw ConfigError.invalid(key, "expected a number from \(range.lowerBound) to \(range.upperBound)")
+    }
+    return parsed
+  }
+
   func bool(_ key: String) throws -> Bool? {
     guard let value = value(key) else { return nil }
     switch value {

@@ -46,6 +46,9 @@ public struct LakeConfig: Sendable {
   public var windowsByVolume = false
   /// With ``windowsByVolume``: the most events a window should ask for (`max_events_per_window`).
   public var maxEventsPerWindow = 1_000_000
+  /// What one export connection is expected to move, in bytes/s
+  /// (`export_connection_mb_per_second`): the planner sizes windows and their count with it.
+  public var connectionBandwidth = VolumeEstimate.assumedBandwidth
   public var selectPropertiesByDefault: Bool?
   public var userAgent: String
   public var requestTimeoutSeconds: Int

@@ -42,6 +42,7 @@ struct WindowExport: Sendable {
   func fetch(_ window: DayWindow, stream: String) async throws -> WindowCommitSummary {
     progress.windowStarted()
     defer { progress.windowEnded() }
+    let started = ContinuousClock.now
     let writer = WindowWriter(
       lakeRoot: config.lake, stream: stream,
       window: ManifestWindow(
@@ -75,6 +76,7 @@ struct WindowExport: Sendable {
       let committedAt = now()
       var summary = try await BlockingIO.run { try handoff.value.commit(committedAt: committedAt) }
       summary.duplicatesDropped = router.duplicatesDropped
+      summary.seconds = (ContinuousClock.now - started).inSeconds
       progress.windowCommitted()
       if summary.quarantinedLines > 0 {
         logger.warning(

@@ -13,8 +13,8 @@ public import MixpanelAPI
 /// project created after 2023), and `export_where` is not applied to the counts.
 public struct VolumeEstimate: Sendable, Equatable {
   public static let defaultBytesPerEvent = 1_000
-  /// What one export connection is assumed to move, in bytes/s, where nothing better is known
-  /// (`plan --bandwidth`'s default): the planner's guess at real Mixpanel, not a measurement.
+  /// What one export connection is assumed to move, in bytes/s, unless
+  /// `export_connection_mb_per_second` says otherwise: a guess at real Mixpanel, not a measurement.
   public static let assumedBandwidth = 2_000_000.0
 
   /// No counts to estimate from.
@@ -53,7 +53,7 @@ public struct VolumeEstimate: Sendable, Equatable {
       policy.requestsPerSecond == nil
       ? nil
       : Self.rampShares(
-        count: count, bytes: totalBytes(plan), bandwidth: Self.assumedBandwidth, policy: policy)
+        count: count, bytes: totalBytes(plan), bandwidth: config.connectionBandwidth, policy: policy)
     return Planner.cutByVolume(
       plan, eventsPerDay: eventsPerDay, maxEvents: config.maxEventsPerWindow, connections: count,
       shares: shares)
@@ -64,12 +64,12 @@ public struct VolumeEstimate: Sendable, Equatable {
   /// - 90 % of the hourly request budget (the rest is kept for retries and splits), so that a
   ///   run whose windows all fit in one hour never waits for the next;
   /// - the count that ends soonest when requests start at r a second and each connection moves
-  ///   b = ``assumedBandwidth``: with the shares of ``rampShares``, n windows of B bytes end
+  ///   b = `export_connection_mb_per_second` (``assumedBandwidth``, 2 MB/s): with the shares of ``rampShares``, n windows of B bytes end
   ///   together at B / (n b) + (n − 1) / 2r, least at n = √(2 r B / b). A small project is not
   ///   cut into more windows than the per-second ramp lets start before they would have ended.
   public func connections(_ plan: WindowPlan, config: LakeConfig) -> Int {
     let rate = Self.rampRate(config.exportRateLimit) ?? 1_000
-    let soonest = Int((2 * rate * totalBytes(plan) / Self.assumedBandwidth).squareRoot().rounded(.up))
+    let soonest = Int((2 * rate * totalBytes(plan) / config.connectionBandwidth).squareRoot().rounded(.up))
     let hourly = config.exportRateLimit.requestsPerHour.map { max(1, $0 * 9 / 10) } ?? Int.max
     return max(1, min(config.maxConcurrentWindows, hourly, soonest))
   }

@@ -18,6 +18,8 @@ public struct RunSummary: Sendable, Encodable {
     public var uncompressedBytes: Int
     public var retries: Int
     public var duplicatesDropped: Int
+    /// From the request to the commit (nil where not measured).
+    public var seconds: Double? = nil
     public var error: String?
 
     enum CodingKeys: String, CodingKey {
@@ -30,7 +32,24 @@ public struct RunSummary: Sendable, Encodable {
       case uncompressedBytes = "uncompressed_bytes"
       case retries
       case duplicatesDropped = "duplicates_dropped"
-      case error
+      case seconds, error
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(fromDate, forKey: .fromDate)
+      try c.encode(toDate, forKey: .toDate)
+      try c.encode(status, forKey: .status)
+      try c.encode(rows, forKey: .rows)
+      try c.encode(outOfWindowRows, forKey: .outOfWindowRows)
+      try c.encode(quarantinedLines, forKey: .quarantinedLines)
+      try c.encode(files, forKey: .files)
+      try c.encode(bytes, forKey: .bytes)
+      try c.encode(uncompressedBytes, forKey: .uncompressedBytes)
+      try c.encode(retries, forKey: .retries)
+      try c.encode(duplicatesDropped, forKey: .duplicatesDropped)
+      try c.encodeIfPresent(seconds.map { ($0 * 1000).rounded() / 1000 }, forKey: .seconds)
+      try c.encodeIfPresent(error, forKey: .error)
     }
   }
 
@@ -72,6 +91,21 @@ public struct RunSummary: Sendable, Encodable {
   public var committedWindows: Int { windows.count - failedWindows.count }
   public var seconds: Double { (finishedAt ?? Date()).timeIntervalSince(startedAt) }
 
+  /// The median of what one connection moved (uncompressed MB, 10⁶ bytes, a second, from the
+  /// request to the commit) over committed windows of at least 1 MB: the value for
+  /// `export_connection_mb_per_second`, where CPU or the rate limiter did not hold the windows
+  /// back. Nil without such windows.
+  public var connectionMegabytesPerSecond: Double? {
+    let rates = windows.compactMap { window -> Double? in
+      guard window.status == "committed", window.uncompressedBytes >= 1_000_000, let seconds = window.seconds,
+        seconds > 0
+      else { return nil }
+      return Double(window.uncompressedBytes) / seconds / 1_000_000
+    }.sorted()
+    guard !rates.isEmpty else { return nil }
+    return rates[rates.count / 2]
+  }
+
   public var retries: Int { windows.reduce(splitRetries) { $0 + $1.retries } }
   public var duplicatesDropped: Int { windows.reduce(0) { $0 + $1.duplicatesDropped } }
 
@@ -82,7 +116,7 @@ public struct RunSummary: Sendable, Encodable {
         rows: commit.rows, outOfWindowRows: commit.outOfWindowRows, quarantinedLines: commit.quarantinedLines,
         files: commit.files,
         bytes: commit.storedBytes, uncompressedBytes: commit.uncompressedBytes, retries: retries,
-        duplicatesDropped: commit.duplicatesDropped, error: nil))
+        duplicatesDropped: commit.duplicatesDropped, seconds: commit.seconds, error: nil))
     for (day, rows) in commit.rowsPerDay { rowsPerDay["\(day)"] = rows }
   }
 
@@ -133,6 +167,7 @@ public struct RunSummary: Sendable, Encodable {
     case rateLimitWaits = "rate_limit_waits"
     case rateLimitWaitSeconds = "rate_limit_wait_seconds"
     case duplicatesDropped = "duplicates_dropped"
+    case connectionMegabytesPerSecond = "connection_mb_per_second"
     case bookmark, windows
     case rowsPerDay = "rows_per_day"
   }
@@ -152,6 +187,8 @@ public struct RunSummary: Sendable, Encodable {
     try c.encode(rateLimitWaits, forKey: .rateLimitWaits)
     try c.encode((rateLimitWaitSeconds * 1000).rounded() / 1000, forKey: .rateLimitWaitSeconds)
     try c.encode(duplicatesDropped, forKey: .duplicatesDropped)
+    try c.encode(
+      connectionMegabytesPerSecond.map { ($0 * 100).rounded() / 100 }, forKey: .connectionMegabytesPerSecond)
     try c.encode(rows, forKey: .rows)
     try c.encode(outOfWindowRows, forKey: .outOfWindowRows)
     try c.encode(quarantinedLines, forKey: .quarantinedLines)

@@ -6,10 +6,13 @@ import Testing
 
 @Suite("The run record")
 struct RunRecordTests {
-  @Test("_runs/<run-id>.json holds the run's facts: windows, rows, bytes, retries, bookmark, status")
+  @Test(
+    "_runs/<run-id>.json holds the run's facts: windows (with their seconds), rows, bytes, retries, bookmark, status, the median MB/s a connection moved"
+  )
   func fields() async throws {
     let lake = TemporaryDirectory()
-    let project = FakeProject(seed: 91, eventsPerDay: 300, today: Fixture.today)
+    // About 1 MB a day: each 2-day window is over the 1 MB the connection rate counts.
+    let project = FakeProject(seed: 91, eventsPerDay: 1_200, today: Fixture.today)
     let first = Fixture.today.advanced(by: -4)
     let summary = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
       try await Fixture.run(
@@ -23,7 +26,7 @@ struct RunRecordTests {
       "uncompressed_bytes",
       "planned_windows", "committed_windows", "retries", "splits", "duplicates_dropped", "bookmark",
       "windows",
-      "rows_per_day", "out_of_window_rows",
+      "rows_per_day", "out_of_window_rows", "connection_mb_per_second",
     ] {
       #expect(record[key] != nil, "\(key)")
     }
@@ -36,6 +39,18 @@ struct RunRecordTests {
         "\(first)", "\(first.advanced(by: 2))", "\(first.advanced(by: 4))",
       ])
     #expect(windows.allSatisfy { $0["status"] as? String == "committed" && ($0["bytes"] as? Int ?? 0) > 0 })
+    // The median of the windows of at least 1 MB: uncompressed bytes over their seconds (the
+    // record rounds seconds to 1 ms, hence the tolerance).
+    let rates = windows.compactMap { window -> Double? in
+      guard let bytes = window["uncompressed_bytes"] as? Int, bytes >= 1_000_000,
+        let seconds = window["seconds"] as? Double, seconds > 0
+      else { return nil }
+      return Double(bytes) / seconds / 1e6
+    }.sorted()
+    #expect(windows.allSatisfy { ($0["seconds"] as? Double ?? 0) > 0 }, "\(windows)")
+    #expect(rates.count >= 2, "\(windows)")
+    let median = try #require(record["connection_mb_per_second"] as? Double)
+    #expect(abs(median - rates[rates.count / 2]) <= max(0.02, median * 0.05), "\(median) against \(rates)")
     #expect(!String(decoding: data, as: UTF8.self).contains(project.apiSecret))
   }
 }

@@ -68,6 +68,17 @@ struct VolumeEstimateTests {
         config: try config(#", "export_requests_per_second": 1000, "export_requests_per_hour": 100000"#))
         == 100)
     #expect(estimate.connections(plan, config: try config(#", "max_concurrent_windows": 4"#)) == 4)
+    // Faster connections pay for fewer windows, slower ones for more: √(2 × 2.73 × 100 / 8) = 8.3
+    // and √(2 × 2.73 × 100 / 0.5) = 33.0.
+    let fast = try config(#", "export_connection_mb_per_second": 8"#)
+    #expect(fast.connectionBandwidth == 8e6)
+    #expect(estimate.connections(plan, config: fast) == 9)
+    #expect(estimate.windows(plan, config: fast).windows.count == 9)
+    #expect(
+      estimate.connections(plan, config: try config(#", "export_connection_mb_per_second": "0.5""#)) == 34)
+    for bad in [#"0"#, #"-1"#, #""fast""#, #"true"#] {
+      #expect(throws: ConfigError.self) { try config(#", "export_connection_mb_per_second": \#(bad)"#) }
+    }
   }
 
   @Test(
@@ -127,6 +138,19 @@ struct VolumeEstimateTests {
       "\(result.stdout)")
     let bad = try await CLIProcess.run(["plan", "--config", "\(dir.path)/c.json", "--bandwidth", "0"])
     #expect(bad.status == 2)
+    // Without --bandwidth, the config's export_connection_mb_per_second.
+    let keyed = "\(dir.path)/k.json"
+    try String(contentsOfFile: "\(dir.path)/c.json", encoding: .utf8)
+      .replacingOccurrences(of: #""date_window_size": 2"#, with: #""export_connection_mb_per_second": 4"#)
+      .write(toFile: keyed, atomically: true, encoding: .utf8)
+    let fromKey = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      try String(contentsOfFile: keyed, encoding: .utf8)
+        .replacingOccurrences(of: #"http://127.0.0.1:\d+"#, with: server.baseURL, options: .regularExpression)
+        .write(toFile: keyed, atomically: true, encoding: .utf8)
+      return try await CLIProcess.run(["plan", "--config", keyed, "--volume"])
+    }
+    #expect(fromKey.status == 0, "\(fromKey.stderr)")
+    #expect(fromKey.stdout.contains("estimated wall time at 4.0 MB/s per connection"), "\(fromKey.stdout)")
   }
 }
 

@@ -8,7 +8,7 @@
 /// ```
 /// tryAcquire(at: now)
 ///   penalty ends after now?            -> .wait(until: penalty end,         .penalty)
-///   hour window full?                  -> .wait(until: oldest + 3600 s,     .hourly)
+///   hour window full?                  -> .wait(until: oldest + hourWindow, .hourly)
 ///   second window full?                -> .wait(until: oldest + secondWindow, .perSecond)
 ///   (several at once: the latest instant wins)
 ///   maxConcurrent requests in flight?  -> .waitForRelease
@@ -19,7 +19,7 @@
 public struct RateLimiterState<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
   /// Why a request has to wait until a known instant.
   public enum WaitReason: String, Sendable, Equatable {
-    /// `requestsPerHour` starts in the last 3600 s.
+    /// `requestsPerHour` starts in the last `hourWindow`.
     case hourly
     /// `requestsPerSecond` starts in the last second.
     case perSecond = "per_second"
@@ -49,11 +49,11 @@ public struct RateLimiterState<Instant: InstantProtocol>: Sendable where Instant
 
   public init(policy: RateLimitPolicy) {
     self.policy = policy
-    self.hour = policy.requestsPerHour.map { SlidingWindow(limit: $0, length: .seconds(3600)) }
+    self.hour = policy.requestsPerHour.map { SlidingWindow(limit: $0, length: policy.hourWindow) }
     self.second = policy.requestsPerSecond.map { SlidingWindow(limit: $0, length: policy.secondWindow) }
   }
 
-  /// Requests started in the last 3600 s (as of the last call), or `nil` without an hourly limit.
+  /// Requests started in the last `hourWindow` (as of the last call), or `nil` without an hourly limit.
   public var startedInLastHour: Int? { hour?.count }
 
   /// Whether this limiter's own counts leave room: under 90 % of the hourly budget and a slot

@@ -138,7 +138,7 @@ public enum ConfigLoader {
         requestsPerHour: try values.int("export_requests_per_hour", range: 1...1_000_000) ?? 60,
         requestsPerSecond: try values.int("export_requests_per_second", range: 1...1_000_000) ?? 3,
         maxConcurrent: try values.int("export_max_concurrent", range: 1...10_000) ?? 100,
-        secondWindow: RateLimitPolicy.exportSecondWindow),
+        secondWindow: RateLimitPolicy.exportSecondWindow, hourWindow: RateLimitPolicy.mixpanelHourWindow),
       maxAttempts: try values.int("max_attempts", range: 1...100) ?? 6,
       recordFormat: try recordFormat(values),
       exportColumns: nil,
@@ -148,7 +148,8 @@ public enum ConfigLoader {
       queryRateLimit: RateLimitPolicy(
         requestsPerHour: try values.int("query_requests_per_hour", range: 1...1_000_000) ?? 60,
         requestsPerSecond: nil,
-        maxConcurrent: try values.int("query_max_concurrent", range: 1...10_000) ?? 5),
+        maxConcurrent: try values.int("query_max_concurrent", range: 1...10_000) ?? 5,
+        hourWindow: RateLimitPolicy.mixpanelHourWindow),
       engagePageSize: try values.int("engage_page_size", range: 1...10_000) ?? 1_000,
       snapshots: try values.bool("snapshots") ?? false)
     try readLaterKeys(values, into: &config)

@@ -2,12 +2,13 @@ public import MixpanelAPI
 
 /// The least time Mixpanel's rate limits allow for a number of requests: the k-th request
 /// (from 0) cannot start before `k / per_second` seconds (each "second" the limiter's
-/// ``RateLimitPolicy/secondWindow``, 1.1 s for export) nor before `k / per_hour` hours, since
+/// ``RateLimitPolicy/secondWindow``, 1.1 s for export) nor before `k / per_hour` "hours" (each
+/// ``RateLimitPolicy/hourWindow``, 3630 s for Mixpanel's policies), since
 /// the limits are sliding windows over request starts.
 ///
 /// ```
 ///  a year, 30-day windows:  13 requests → 4 s        (3 per second)
-///  a year, 1-day windows:  365 requests → 6 h 0 m 1 s (60 per hour: 6 full hours of waiting)
+///  a year, 1-day windows:  365 requests → 6 h 3 m (60 per hour: 6 full "hours" of waiting)
 /// ```
 public enum RequestBudget {
   /// Seconds from the first request's start to the last one's, at the fastest allowed pace.
@@ -22,7 +23,9 @@ public enum RequestBudget {
     if let perSecond = policy.requestsPerSecond {
       seconds = max(seconds, Double(k / perSecond) * policy.secondWindow.inSeconds)
     }
-    if let perHour = policy.requestsPerHour { seconds = max(seconds, Double((k / perHour) * 3600)) }
+    if let perHour = policy.requestsPerHour {
+      seconds = max(seconds, Double(k / perHour) * policy.hourWindow.inSeconds)
+    }
     return seconds
   }
 

@@ -35,7 +35,7 @@ struct ScanCursor {
 
   /// Notes the type of the `properties` member whose value starts at `i` with `c`.
   @inline(__always)
-  private func observe(_ c: UInt8) {
+  private mutating func observe(_ c: UInt8) {
     guard let tally, inObject, tallyDepth == 1 || topKey == .properties else { return }
     let types: PropertyTypeTally.Types
     switch c {
@@ -52,7 +52,7 @@ struct ScanCursor {
   }
 
   @inline(__always)
-  private func note(_ tally: PropertyTypeTally.Handle, _ types: PropertyTypeTally.Types) {
+  private mutating func note(_ tally: PropertyTypeTally.Handle, _ types: PropertyTypeTally.Types) {
     if keyEntry >= 0 {
       tally.observe(entry: keyEntry, types)
     } else {
@@ -62,7 +62,7 @@ struct ScanCursor {
 
   /// Notes the type of the number just scanned for the current `properties` member.
   @inline(__always)
-  private func observeNumber() {
+  private mutating func observeNumber() {
     guard let tally, inObject, tallyDepth == 1 || topKey == .properties else { return }
     note(tally, numberHadFraction ? .fraction : .integer)
   }

@@ -152,6 +152,11 @@ enum PlanText {
       "estimated wall time at \(config.connectionBandwidth / 1_000_000) MB/s per connection, \(atOnce) windows at once: "
         + "\(RequestBudget.describe(seconds: Int(wall.rounded(.up)))) (the limits' floor: "
         + "\(RequestBudget.describe(seconds: floor)))")
+    if let measured = VolumeEstimate.measuredConnection(lake: config.lake) {
+      lines.append(
+        "  the last export run (\(measured.runID)) measured \(measured.megabytesPerSecond) MB/s per connection: "
+          + "export_connection_mb_per_second sets what the planner assumes")
+    }
     return lines.joined(separator: "\n")
   }
 

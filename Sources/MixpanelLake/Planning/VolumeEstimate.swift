@@ -95,6 +95,15 @@ public struct VolumeEstimate: Sendable, Equatable {
     return starts.map { max(end - $0, least) }
   }
 
+  /// The newest export run in `lake`'s `_runs/` that measured what a connection moved: its id
+  /// and its `connection_mb_per_second` (nil without one).
+  public static func measuredConnection(lake: String) -> (runID: String, megabytesPerSecond: Double)? {
+    guard let runs = try? LakeReport.runs(lake: lake) else { return nil }
+    return runs.lazy.filter { $0.kind == "export" }.compactMap { run in
+      run.connectionMegabytesPerSecond.map { (run.runID, $0) }
+    }.first
+  }
+
   private func totalBytes(_ plan: WindowPlan) -> Double {
     Double(plan.windows.reduce(0) { $0 + bytes($1) })
   }

@@ -67,6 +67,8 @@ public struct LakeReport: Sendable {
     /// Export requests that waited for the rate limiter, and for how long (seconds).
     public var rateLimitWaits: Int?
     public var rateLimitWaitSeconds: Double?
+    /// The median MB/s one export connection moved (`connection_mb_per_second`).
+    public var connectionMegabytesPerSecond: Double?
 
     /// The streams of a full-table or daily record.
     public var streams: [String] = []
@@ -81,6 +83,7 @@ public struct LakeReport: Sendable {
       case rowsRemoved = "rows_removed"
       case rateLimitWaits = "rate_limit_waits"
       case rateLimitWaitSeconds = "rate_limit_wait_seconds"
+      case connectionMegabytesPerSecond = "connection_mb_per_second"
       case streams
     }
 
@@ -106,6 +109,7 @@ public struct LakeReport: Sendable {
       rowsRemoved = try c.decodeIfPresent(Int.self, forKey: .rowsRemoved)
       rateLimitWaits = try c.decodeIfPresent(Int.self, forKey: .rateLimitWaits)
       rateLimitWaitSeconds = try c.decodeIfPresent(Double.self, forKey: .rateLimitWaitSeconds)
+      connectionMegabytesPerSecond = try c.decodeIfPresent(Double.self, forKey: .connectionMegabytesPerSecond)
       if let parts = try? c.decodeIfPresent([StreamPart].self, forKey: .streams) {
         streams = parts.map(\.stream)
         rows = rows ?? parts.reduce(0) { $0 + ($1.rows ?? 0) }

@@ -151,6 +151,37 @@ struct VolumeEstimateTests {
     }
     #expect(fromKey.status == 0, "\(fromKey.stderr)")
     #expect(fromKey.stdout.contains("estimated wall time at 4.0 MB/s per connection"), "\(fromKey.stdout)")
+    #expect(!fromKey.stdout.contains("measured"), "no run measured a connection yet: \(fromKey.stdout)")
+    // With run records: the newest export run that measured its connections is named.
+    let runs = "\(dir.path)/lake/_runs"
+    try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
+    for (name, text) in [
+      (
+        "20240101T000000Z-aaaaaa.json",
+        #"{"run_id": "20240101T000000Z-aaaaaa", "connection_mb_per_second": 1.5}"#
+      ),
+      (
+        "20240102T000000Z-bbbbbb.json",
+        #"{"run_id": "20240102T000000Z-bbbbbb", "connection_mb_per_second": 3.25}"#
+      ),
+      (
+        "20240103T000000Z-cccccc.json",
+        #"{"run_id": "20240103T000000Z-cccccc", "connection_mb_per_second": null}"#
+      ),
+    ] {
+      try text.write(toFile: "\(runs)/\(name)", atomically: true, encoding: .utf8)
+    }
+    let measured = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+      try String(contentsOfFile: keyed, encoding: .utf8)
+        .replacingOccurrences(of: #"http://127.0.0.1:\d+"#, with: server.baseURL, options: .regularExpression)
+        .write(toFile: keyed, atomically: true, encoding: .utf8)
+      return try await CLIProcess.run(["plan", "--config", keyed, "--volume"])
+    }
+    #expect(measured.status == 0, "\(measured.stderr)")
+    #expect(
+      measured.stdout.contains(
+        "the last export run (20240102T000000Z-bbbbbb) measured 3.25 MB/s per connection"),
+      "\(measured.stdout)")
   }
 }
 

@@ -154,8 +154,9 @@ enum PlanText {
         + "\(RequestBudget.describe(seconds: floor)))")
     if let measured = VolumeEstimate.measuredConnection(lake: config.lake) {
       lines.append(
-        "  the last export run (\(measured.runID)) measured \(measured.megabytesPerSecond) MB/s per connection: "
-          + "export_connection_mb_per_second sets what the planner assumes")
+        "  the newest export run that measured its connections (\(measured.runID), windows of 1 MB or more): "
+          + "\(measured.megabytesPerSecond) MB/s per connection; export_connection_mb_per_second sets what the "
+          + "planner assumes")
     }
     return lines.joined(separator: "\n")
   }

@@ -214,7 +214,7 @@ public struct WindowCommitSummary: Sendable {
   public private(set) var maxTime: String?
   /// Lines dropped as repeats by the caller's dedupe (not written, so not in `rows`).
   public var duplicatesDropped = 0
-  /// From the request to the commit, as the caller measured it (nil: not measured).
+  /// From the request to the answer's last byte, as the caller measured it (nil: not measured).
   public var seconds: Double?
 
   /// A window that committed nothing.

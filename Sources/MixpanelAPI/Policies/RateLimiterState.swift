@@ -1,7 +1,8 @@
 /// The pure accounting behind a ``RateLimiter``: may a request start now, and if not, until when
 /// must it wait?
 ///
-/// It holds a sliding 3600 s window and a sliding 1 s window of request start instants, the number
+/// It holds a sliding "hour" and a sliding "second" window (the policy's `hourWindow` and
+/// `secondWindow`) of request start instants, the number
 /// of requests in flight, and a penalty (after a 429, nothing starts before it ends). It never
 /// reads a clock: every method takes `now`, so tests drive it with any `InstantProtocol`.
 ///

@@ -52,7 +52,11 @@ struct ConfigValues {
     default: parsed = nil
     }
     guard let parsed, parsed.isFinite, range.contains(parsed) else {
-      throw ConfigError.invalid(key, "expected a number from \(range.lowerBound) to \(range.upperBound)")
+      func text(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+      }
+      throw ConfigError.invalid(
+        key, "expected a number from \(text(range.lowerBound)) to \(text(range.upperBound))")
     }
     return parsed
   }

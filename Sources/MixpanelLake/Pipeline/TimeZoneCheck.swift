@@ -34,17 +34,20 @@ enum TimeZoneCheck {
     return nil
   }
 
-  /// `time − mp_processing_time_ms / 1000` of the first ``sampleSize`` events of a part file.
+  /// `time − mp_processing_time_ms / 1000` of the first ``sampleSize`` events of a part file
+  /// that have both; it reads no further than they take.
   static func gaps(path: String, compression: Compression, timeInMilliseconds: Bool) -> [Int64] {
     var gaps: [Int64] = []
-    try? PartFileReader.readFirstLines(path: path, compression: compression, limit: sampleSize) { line in
-      guard gaps.count < sampleSize, let event = try? JSONNode(parsing: Array(line)),
+    try? PartFileReader.readLines(path: path, compression: compression) { line in
+      if let event = try? JSONNode(parsing: Array(line)),
         case .number(let timeText)? = event["properties"]?["time"],
         case .number(let processedText)? = event["properties"]?["mp_processing_time_ms"],
         let time = Double(timeText), let processed = Double(processedText)
-      else { return }
-      let seconds = timeInMilliseconds ? time / 1_000 : time
-      gaps.append(Int64((seconds - processed / 1_000).rounded()))
+      {
+        let seconds = timeInMilliseconds ? time / 1_000 : time
+        gaps.append(Int64((seconds - processed / 1_000).rounded()))
+      }
+      return gaps.count < sampleSize
     }
     return gaps
   }

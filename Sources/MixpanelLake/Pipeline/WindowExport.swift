@@ -42,7 +42,6 @@ struct WindowExport: Sendable {
   func fetch(_ window: DayWindow, stream: String) async throws -> WindowCommitSummary {
     progress.windowStarted()
     defer { progress.windowEnded() }
-    let started = ContinuousClock.now
     let writer = WindowWriter(
       lakeRoot: config.lake, stream: stream,
       window: ManifestWindow(
@@ -58,7 +57,12 @@ struct WindowExport: Sendable {
         legacyZone: config.legacyProjectTimezone ? config.projectZone : nil,
         columns: config.exportColumns,
         quarantine: config.quarantineMalformedLines ? { [scrubber] in scrubber.scrub($0) } : nil)
+      // What the connection moved: from the request to the answer's last byte (the empty-day
+      // check, the schema and the commit come after; parsing keeps pace with the body, so a
+      // machine that cannot keep up shows here too).
+      let requested = ContinuousClock.now
       try await client.export(request) { body in try await consume(body, window: window, router: router) }
+      let transfer = ContinuousClock.now - requested
       try await emptyDays?.check(window, newRows: writer.rowsPerDay, stream: stream)
       // The schema first: once the partitions are visible, it already has their columns.
       let columns = config.exportColumns
@@ -76,7 +80,7 @@ struct WindowExport: Sendable {
       let committedAt = now()
       var summary = try await BlockingIO.run { try handoff.value.commit(committedAt: committedAt) }
       summary.duplicatesDropped = router.duplicatesDropped
-      summary.seconds = (ContinuousClock.now - started).inSeconds
+      summary.seconds = transfer.inSeconds
       progress.windowCommitted()
       if summary.quarantinedLines > 0 {
         logger.warning(

@@ -18,7 +18,7 @@ public struct RunSummary: Sendable, Encodable {
     public var uncompressedBytes: Int
     public var retries: Int
     public var duplicatesDropped: Int
-    /// From the request to the commit (nil where not measured).
+    /// From the request to the answer's last byte (nil where not measured).
     public var seconds: Double? = nil
     public var error: String?
 
@@ -92,9 +92,10 @@ public struct RunSummary: Sendable, Encodable {
   public var seconds: Double { (finishedAt ?? Date()).timeIntervalSince(startedAt) }
 
   /// The median of what one connection moved (uncompressed MB, 10⁶ bytes, a second, from the
-  /// request to the commit) over committed windows of at least 1 MB: the value for
-  /// `export_connection_mb_per_second`, where CPU or the rate limiter did not hold the windows
-  /// back. Nil without such windows.
+  /// request to the answer's last byte) over committed windows of at least 1 MB: the figure for
+  /// `export_connection_mb_per_second` when this machine kept up with its connections (parsing
+  /// keeps pace with the body, so a run bound by CPU or memory measures those instead). Nil
+  /// without such windows.
   public var connectionMegabytesPerSecond: Double? {
     let rates = windows.compactMap { window -> Double? in
       guard window.status == "committed", window.uncompressedBytes >= 1_000_000, let seconds = window.seconds,

@@ -86,11 +86,11 @@ enum PartFileReader {
       contentError: contentError)
   }
 
-  /// Hands out the first `limit` lines of a part file (a few more when they end in the same
-  /// chunk: `onLine` ignores them) and reads no further, neither hashing nor counting: a sample
-  /// of a part that may hold millions of lines.
-  static func readFirstLines(
-    path: String, compression: Compression, limit: Int, onLine: (UnsafeRawBufferPointer) -> Void
+  /// Hands out a part file's lines in order while `onLine` returns true, and reads no further
+  /// (a few more lines of the same chunk may be decoded, not handed out); neither hashes nor
+  /// counts: a sample of a part that may hold millions of lines.
+  static func readLines(
+    path: String, compression: Compression, while onLine: (UnsafeRawBufferPointer) -> Bool
   ) throws(LakeError) {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw .io("read", path: path, errno: errno) }
@@ -98,10 +98,10 @@ enum PartFileReader {
     var framer = LineFramer()
     var chunk = [UInt8](repeating: 0, count: chunkBytes)
     var output: [UInt8] = []
-    var lines = 0
+    var wanted = true
     do {
       var decompressor = try StreamingDecompressor(compression)
-      while lines < limit {
+      while wanted {
         let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
         if count < 0 {
           if errno == EINTR { continue }
@@ -109,19 +109,13 @@ enum PartFileReader {
         }
         if count == 0 {
           try decompressor.finish()
-          try framer.finish {
-            lines += 1
-            onLine($0)
-          }
+          try framer.finish { if wanted { wanted = onLine($0) } }
           break
         }
         try chunk.withUnsafeBytes {
           try decompressor.decompress(UnsafeRawBufferPointer(rebasing: $0[0..<count]), into: &output)
         }
-        try framer.feed(output) {
-          lines += 1
-          onLine($0)
-        }
+        try framer.feed(output) { if wanted { wanted = onLine($0) } }
         output.removeAll(keepingCapacity: true)
       }
     } catch let error as LakeError {

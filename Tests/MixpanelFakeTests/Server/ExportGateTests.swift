@@ -19,7 +19,9 @@ struct ExportGateTests {
       let connections = try days.map { _ in try RawHTTPConnection(port: server.port) }
       try connections[0].send(Self.request(days[0]))
       try connections[1].send(Self.request(days[1]))
-      while server.requestLog.count < 2 { await Task.yield() }
+      // Both logged (the log records a request as it arrives); bounded, so a broken gate fails.
+      for _ in 0..<1_000_000 where server.requestLog.count < 2 { await Task.yield() }
+      try #require(server.requestLog.count == 2)
       #expect(server.requestLog.entries.allSatisfy { $0.status == 0 && $0.bytesSent == 0 })
       try connections[2].send(Self.request(days[2]))
       for (connection, day) in zip(connections, days) {
@@ -32,7 +34,7 @@ struct ExportGateTests {
     }
   }
 
-  @Test("with fewer requests than it waits for, the gate opens on its timeout")
+  @Test("with fewer requests than it waits for, the gate still answers: it opens on its timeout")
   func opensOnTimeout() async throws {
     let configuration = FakeServerConfiguration(
       exportGate: FakeExportGate(requests: 5, timeout: .milliseconds(50)))

@@ -34,7 +34,7 @@ struct TimeZoneCheckTests {
   }
 
   @Test(
-    "the sample reads a part's first lines and stops: 200 of 50,000, in order, whole, zstd and gzip",
+    "the sample reads a part's first lines and stops: 200 of 50,000, in order, whole, and never reaches a broken tail; zstd and gzip",
     arguments: [Compression.zstd, .gzip])
   func sampleStopsEarly(compression: Compression) throws {
     let dir = TemporaryDirectory()
@@ -52,14 +52,30 @@ struct TimeZoneCheckTests {
     let stored = try StreamingCompressor.compressAll(raw, compression, level: 3)
     try Data(stored).write(to: URL(fileURLWithPath: path))
     var seen: [String] = []
-    try PartFileReader.readFirstLines(path: path, compression: compression, limit: 200) {
+    try PartFileReader.readLines(path: path, compression: compression) {
       seen.append(String(decoding: $0, as: UTF8.self))
+      return seen.count < 200
     }
-    #expect(seen.count >= 200 && seen.count < 10_000, "read \(seen.count) lines")
+    #expect(seen.count == 200, "handed out \(seen.count) lines")
     #expect(seen == Array(lines.prefix(seen.count)))
     var all = 0
-    try PartFileReader.readFirstLines(path: path, compression: compression, limit: .max) { _ in all += 1 }
+    try PartFileReader.readLines(path: path, compression: compression) { _ in
+      all += 1
+      return true
+    }
     #expect(all == 50_000)
+    // The same part with a broken tail: reading all of it fails, the sample never gets there.
+    let broken = "\(dir.path)/broken.jsonl"
+    try Data(stored + [UInt8](repeating: 0xA5, count: 4_096)).write(to: URL(fileURLWithPath: broken))
+    #expect(throws: LakeError.self) {
+      try PartFileReader.readLines(path: broken, compression: compression) { _ in true }
+    }
+    var sampled = 0
+    try PartFileReader.readLines(path: broken, compression: compression) { _ in
+      sampled += 1
+      return sampled < 200
+    }
+    #expect(sampled == 200)
   }
 
   @Test(

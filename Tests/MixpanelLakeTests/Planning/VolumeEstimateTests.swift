@@ -180,7 +180,8 @@ struct VolumeEstimateTests {
     #expect(measured.status == 0, "\(measured.stderr)")
     #expect(
       measured.stdout.contains(
-        "the last export run (20240102T000000Z-bbbbbb) measured 3.25 MB/s per connection"),
+        "the newest export run that measured its connections (20240102T000000Z-bbbbbb, windows of 1 MB or more): 3.25 MB/s per connection"
+      ),
       "\(measured.stdout)")
   }
 }

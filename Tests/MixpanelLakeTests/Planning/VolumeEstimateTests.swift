@@ -143,12 +143,18 @@ struct VolumeEstimateTests {
     try String(contentsOfFile: "\(dir.path)/c.json", encoding: .utf8)
       .replacingOccurrences(of: #""date_window_size": 2"#, with: #""export_connection_mb_per_second": 4"#)
       .write(toFile: keyed, atomically: true, encoding: .utf8)
-    let fromKey = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
-      try String(contentsOfFile: keyed, encoding: .utf8)
-        .replacingOccurrences(of: #"http://127.0.0.1:\d+"#, with: server.baseURL, options: .regularExpression)
-        .write(toFile: keyed, atomically: true, encoding: .utf8)
-      return try await CLIProcess.run(["plan", "--config", keyed, "--volume"])
+    // `plan --volume` with the keyed config, pointed at a fresh fake.
+    func planKeyed() async throws -> CLIProcess.Result {
+      try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
+        try String(contentsOfFile: keyed, encoding: .utf8)
+          .replacingOccurrences(
+            of: #"http://127.0.0.1:\d+"#, with: server.baseURL, options: .regularExpression
+          )
+          .write(toFile: keyed, atomically: true, encoding: .utf8)
+        return try await CLIProcess.run(["plan", "--config", keyed, "--volume"])
+      }
     }
+    let fromKey = try await planKeyed()
     #expect(fromKey.status == 0, "\(fromKey.stderr)")
     #expect(fromKey.stdout.contains("estimated wall time at 4.0 MB/s per connection"), "\(fromKey.stdout)")
     #expect(!fromKey.stdout.contains("measured"), "no run measured a connection yet: \(fromKey.stdout)")
@@ -171,12 +177,7 @@ struct VolumeEstimateTests {
     ] {
       try text.write(toFile: "\(runs)/\(name)", atomically: true, encoding: .utf8)
     }
-    let measured = try await withFakeMixpanelServer(project, logger: Fixture.logger) { server in
-      try String(contentsOfFile: keyed, encoding: .utf8)
-        .replacingOccurrences(of: #"http://127.0.0.1:\d+"#, with: server.baseURL, options: .regularExpression)
-        .write(toFile: keyed, atomically: true, encoding: .utf8)
-      return try await CLIProcess.run(["plan", "--config", keyed, "--volume"])
-    }
+    let measured = try await planKeyed()
     #expect(measured.status == 0, "\(measured.stderr)")
     #expect(
       measured.stdout.contains(

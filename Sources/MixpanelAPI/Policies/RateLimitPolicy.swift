@@ -4,7 +4,7 @@
 public struct RateLimitPolicy: Sendable, Equatable {
   /// Requests started in any sliding ``hourWindow``.
   public var requestsPerHour: Int?
-  /// Requests started in any sliding 1 s window.
+  /// Requests started in any sliding ``secondWindow``.
   public var requestsPerSecond: Int?
   /// Requests in flight at once.
   public var maxConcurrent: Int?

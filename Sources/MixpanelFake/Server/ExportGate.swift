@@ -33,22 +33,23 @@ final class ExportGate: Sendable {
   /// Succeeds when this request may be answered.
   func arrive(on loop: any EventLoop) -> EventLoopFuture<Void> {
     let promise = loop.makePromise(of: Void.self)
-    let (release, first) = self.state.withLock { state -> ([EventLoopPromise<Void>], Bool) in
-      if state.open { return ([promise], false) }
+    let (held, first, enough) = self.state.withLock { state -> (Bool, Bool, Bool) in
+      guard !state.open else { return (false, false, false) }
       state.arrived += 1
       state.held.append(promise)
-      guard state.arrived >= self.settings.requests else { return ([], state.arrived == 1) }
-      state.open = true
-      defer { state.held = [] }
-      return (state.held, false)
+      return (true, state.arrived == 1, state.arrived >= self.settings.requests)
     }
-    if first {
+    if !held {
+      promise.succeed(())
+    } else if enough {
+      self.openNow()
+    } else if first {
       loop.scheduleTask(in: TimeAmount(self.settings.timeout)) { self.openNow() }
     }
-    for held in release { held.succeed(()) }
     return promise.futureResult
   }
 
+  /// Opens the gate (idempotent) and releases every held answer.
   private func openNow() {
     let release = self.state.withLock { state -> [EventLoopPromise<Void>] in
       state.open = true
